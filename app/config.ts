@@ -1,0 +1,92 @@
+import { existsSync } from 'node:fs';
+import { loadEnvFile } from 'node:process';
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const optionalUrl = (schemes: string[]) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v))
+    .refine((v) => v === undefined || schemes.some((s) => v.startsWith(s)), {
+      message: `must start with ${schemes.join(' or ')}`,
+    });
+
+/** Every environment variable Jiesu reads. `.env.example` documents each one. */
+export const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  JIESU_DATA_DIR: z.string().min(1).default('./.jiesu'),
+  DATABASE_URL: optionalUrl(['postgres://', 'postgresql://']),
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  REDIS_URL: optionalUrl(['redis://', 'rediss://']),
+  QUEUE_PREFIX: z.string().regex(/^[a-z0-9_-]+$/i, 'letters, digits, - and _ only').default('jiesu'),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(30),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Unset: seed the demo directory on the embedded database only. */
+  SEED_DEMO: bool.optional(),
+  JIESU_TIMEZONE: z.string().min(1).default('Asia/Shanghai'),
+  CLASSIFIER_ENGINE: z.enum(['offline', 'llm', 'hybrid', 'keyword']).default('offline'),
+  LLM_BASE_URL: optionalUrl(['http://', 'https://']),
+  LLM_API_KEY: z.string().optional(),
+  LLM_MODEL: z.string().optional(),
+  LLM_TIMEOUT_MS: z.coerce.number().int().min(100).default(15000),
+  HYBRID_THRESHOLD: z.coerce.number().min(0).max(1).default(0.6),
+  SIM_ENABLED: bool.default(true),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+/** Resolved configuration: the environment, validated, with derived paths. */
+export interface Config extends Env {
+  dataDir: string;
+  queueBackend: 'redis' | 'postgres';
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`无效的配置 (invalid configuration):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/**
+ * Validate the environment. Throws one ConfigError naming every bad variable.
+ * Engine-specific rules (an LLM engine needs an endpoint) are checked here too.
+ */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const result = envSchema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`),
+    );
+  }
+  const e = result.data;
+  const problems: string[] = [];
+  if ((e.CLASSIFIER_ENGINE === 'llm' || e.CLASSIFIER_ENGINE === 'hybrid') && !e.LLM_BASE_URL) {
+    problems.push(`LLM_BASE_URL: required when CLASSIFIER_ENGINE=${e.CLASSIFIER_ENGINE}`);
+  }
+  if ((e.CLASSIFIER_ENGINE === 'llm' || e.CLASSIFIER_ENGINE === 'hybrid') && !e.LLM_MODEL) {
+    problems.push(`LLM_MODEL: required when CLASSIFIER_ENGINE=${e.CLASSIFIER_ENGINE}`);
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return {
+    ...e,
+    dataDir: path.resolve(e.JIESU_DATA_DIR),
+    queueBackend: e.REDIS_URL ? 'redis' : 'postgres',
+  };
+}
+
+/** Load `.env` from the working directory (if present) under the real environment, then validate. */
+export function loadConfig(cwd = process.cwd()): Config {
+  const file = path.join(cwd, '.env');
+  // loadEnvFile never overrides variables already set, so the real environment wins.
+  if (existsSync(file)) loadEnvFile(file);
+  return parseConfig(process.env);
+}

@@ -1,0 +1,138 @@
+/**
+ * The composition root: wires the store, the queues, the channels, the classifier and the
+ * workers into one running Jiesu. `npm start` and the end-to-end tests both go through it.
+ */
+import type { Server } from 'node:http';
+import { createKeywordClassifier } from '../core/classification/keyword-classifier.js';
+import type { Classifier } from '../core/classification/types.js';
+import type { ChatChannel } from '../core/messaging/channel.js';
+import { createHttpServer, listen } from '../bot/http/server.js';
+import { SimChannel } from '../bot/sim/sim-channel.js';
+import { createSimRepository } from '../db/repositories/sim-repository.js';
+import { seedDemo } from '../db/seed-demo.js';
+import { createWorkers, type Workers } from '../workers/create-workers.js';
+import { createQueueBackend, type QueueBackend } from '../workers/queue-backend.js';
+import type { Config } from './config.js';
+import { loadTaxonomy } from './load-taxonomy.js';
+import type { Logger } from './logger.js';
+import { openStore, type Store } from './store.js';
+
+export interface RunningJiesu {
+  config: Config;
+  store: Store;
+  queues: QueueBackend;
+  workers: Workers;
+  sim?: SimChannel;
+  server: Server;
+  /** http://host:port of the local page and API. */
+  url: string;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger: Logger;
+  /** Replaces the configured classifier (tests). */
+  classifier?: Classifier;
+}
+
+async function buildClassifier(config: Config, logger: Logger): Promise<Classifier> {
+  const taxonomy = await loadTaxonomy();
+  if (config.CLASSIFIER_ENGINE !== 'keyword') {
+    logger.warn({ engine: config.CLASSIFIER_ENGINE }, 'trained engines are not wired yet; using the keyword engine');
+  }
+  return createKeywordClassifier(taxonomy);
+}
+
+export async function startJiesu(config: Config, opts: StartOptions): Promise<RunningJiesu> {
+  const { logger } = opts;
+  const store = await openStore(config, logger, { longRunning: true });
+  const cleanups: { name: string; run: () => Promise<void> }[] = [{ name: 'store', run: () => store.close() }];
+  const stopAll = async () => {
+    for (const c of cleanups.reverse()) {
+      logger.debug({ step: c.name }, 'stopping');
+      await c.run().catch((err) => logger.error({ err, step: c.name }, 'shutdown step failed'));
+    }
+  };
+  try {
+    const seed = config.SEED_DEMO ?? store.embedded;
+    if (seed && (await seedDemo(store.database.db))) logger.info('seeded the demo directory (和平街道)');
+
+    const taxonomy = await loadTaxonomy();
+    const classifier = opts.classifier ?? (await buildClassifier(config, logger));
+
+    const queues = await createQueueBackend({
+      redisUrl: config.REDIS_URL,
+      databaseUrl: store.database.url,
+      prefix: config.QUEUE_PREFIX,
+    });
+    cleanups.push({ name: 'queues', run: () => queues.close() });
+
+    const channels = new Map<string, ChatChannel>();
+    let sim: SimChannel | undefined;
+    if (config.SIM_ENABLED) {
+      sim = new SimChannel(createSimRepository(store.database.db));
+      channels.set(sim.name, sim);
+    }
+
+    const workers = createWorkers({
+      database: store.database,
+      queues,
+      channels,
+      classifier,
+      taxonomy,
+      logger,
+      concurrency: config.WORKER_CONCURRENCY,
+      sweepIntervalMs: config.SWEEP_INTERVAL_SECONDS * 1000,
+    });
+    await workers.start();
+
+    for (const ch of channels.values()) {
+      await ch.start({ onMessage: async (m) => void (await workers.ingest.receive(m)) });
+      cleanups.push({ name: `channel ${ch.name}`, run: () => ch.stop() });
+    }
+
+    const server = createHttpServer({
+      sim,
+      logger,
+      health: async () => {
+        const checks: Record<string, string> = {};
+        try {
+          await store.database.sql`select 1`;
+          checks.database = 'ok';
+        } catch (err) {
+          checks.database = String(err);
+        }
+        try {
+          await queues.queue('intake').getJobCounts('waiting');
+          checks.queue = 'ok';
+        } catch (err) {
+          checks.queue = String(err);
+        }
+        return { ok: Object.values(checks).every((v) => v === 'ok'), checks };
+      },
+    });
+    const port = await listen(server, config.PORT, config.HOST);
+    // The server stops first: no new messages while the rest winds down.
+    cleanups.push({
+      name: 'http',
+      run: () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    });
+    return {
+      config,
+      store,
+      queues,
+      workers,
+      sim,
+      server,
+      url: `http://${config.HOST}:${port}`,
+      stop: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

@@ -1,0 +1,44 @@
+import { fileURLToPath } from 'node:url';
+import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import { migrate } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import * as schema from './schema.js';
+
+export type Db = PostgresJsDatabase<typeof schema>;
+
+/** A database handle: drizzle for queries, the raw postgres.js client for the rare raw SQL. */
+export interface Database {
+  db: Db;
+  sql: postgres.Sql;
+  url: string;
+  close(): Promise<void>;
+}
+
+export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.url));
+
+export function connectDatabase(url: string, opts: { max?: number } = {}): Database {
+  const sql = postgres(url, {
+    max: opts.max ?? 10,
+    onnotice: () => {},
+  });
+  const db = drizzle(sql, { schema });
+  return {
+    db,
+    sql,
+    url,
+    close: () => sql.end({ timeout: 5 }),
+  };
+}
+
+/** Apply the committed drizzle-kit migrations; safe to run on every start and concurrently. */
+export async function migrateDatabase(url: string): Promise<void> {
+  // One connection, so the session advisory lock serialises processes that start together.
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await sql`select pg_advisory_lock(7234001)`;
+    await migrate(drizzle(sql, { schema }), { migrationsFolder: MIGRATIONS_DIR });
+    await sql`select pg_advisory_unlock(7234001)`;
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}

@@ -1,0 +1,110 @@
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import type { Db } from '../client.js';
+import { chatMembers, chats, identities, orgNodes, people, roleAssignments } from '../schema.js';
+
+export type ChatRow = typeof chats.$inferSelect;
+export type NodeRow = typeof orgNodes.$inferSelect;
+export type RoleName = (typeof roleAssignments.$inferSelect)['role'];
+
+export interface PersonRoles {
+  personId: number;
+  displayName: string;
+  roles: { role: RoleName; nodeId: number; nodeCode: string }[];
+}
+
+/** People, their accounts and roles, chats and their bindings. */
+export function createDirectoryRepository(db: Db) {
+  return {
+    /** The chat row for a platform chat, created on first sight (unbound). */
+    async ensureChat(input: {
+      channel: string;
+      platformChatId: string;
+      kind: 'group' | 'direct';
+      title?: string;
+      personId?: number;
+    }): Promise<ChatRow> {
+      const [ins] = await db
+        .insert(chats)
+        .values({
+          channel: input.channel,
+          platformChatId: input.platformChatId,
+          kind: input.kind,
+          title: input.title ?? null,
+          personId: input.personId ?? null,
+        })
+        .onConflictDoNothing({ target: [chats.channel, chats.platformChatId] })
+        .returning();
+      if (ins) return ins;
+      const [row] = await db
+        .select()
+        .from(chats)
+        .where(and(eq(chats.channel, input.channel), eq(chats.platformChatId, input.platformChatId)));
+      return row!;
+    },
+
+    /** The person behind a platform account; a new account becomes a new person. */
+    async ensurePerson(channel: string, platformUserId: string, displayName: string): Promise<number> {
+      const [found] = await db
+        .select({ personId: identities.personId })
+        .from(identities)
+        .where(and(eq(identities.channel, channel), eq(identities.platformUserId, platformUserId)));
+      if (found) return found.personId;
+      return db.transaction(async (tx) => {
+        const [p] = await tx.insert(people).values({ displayName: displayName || '居民' }).returning({ id: people.id });
+        const [ident] = await tx
+          .insert(identities)
+          .values({ personId: p!.id, channel, platformUserId, displayName })
+          .onConflictDoNothing({ target: [identities.channel, identities.platformUserId] })
+          .returning({ personId: identities.personId });
+        if (ident) return ident.personId;
+        // Lost a race with another worker: use theirs, drop ours with the transaction.
+        const [again] = await tx
+          .select({ personId: identities.personId })
+          .from(identities)
+          .where(and(eq(identities.channel, channel), eq(identities.platformUserId, platformUserId)));
+        await tx.delete(people).where(eq(people.id, p!.id));
+        return again!.personId;
+      });
+    },
+
+    async addMember(chatId: number, personId: number): Promise<void> {
+      await db.insert(chatMembers).values({ chatId, personId }).onConflictDoNothing();
+    },
+
+    async node(id: number): Promise<NodeRow | undefined> {
+      const [row] = await db.select().from(orgNodes).where(eq(orgNodes.id, id));
+      return row;
+    },
+
+    async nodeByCode(code: string): Promise<NodeRow | undefined> {
+      const [row] = await db.select().from(orgNodes).where(eq(orgNodes.code, code));
+      return row;
+    },
+
+    async allNodes(): Promise<NodeRow[]> {
+      return db.select().from(orgNodes).orderBy(asc(orgNodes.id));
+    },
+
+    async rolesOf(personIds: number[]): Promise<Map<number, PersonRoles>> {
+      const out = new Map<number, PersonRoles>();
+      if (!personIds.length) return out;
+      const ps = await db.select().from(people).where(inArray(people.id, personIds));
+      for (const p of ps) out.set(p.id, { personId: p.id, displayName: p.displayName, roles: [] });
+      const rs = await db
+        .select({ personId: roleAssignments.personId, role: roleAssignments.role, nodeId: orgNodes.id, nodeCode: orgNodes.code })
+        .from(roleAssignments)
+        .innerJoin(orgNodes, eq(orgNodes.id, roleAssignments.nodeId))
+        .where(inArray(roleAssignments.personId, personIds))
+        .orderBy(asc(roleAssignments.id));
+      for (const r of rs) out.get(r.personId)?.roles.push({ role: r.role, nodeId: r.nodeId, nodeCode: r.nodeCode });
+      return out;
+    },
+
+    async displayName(personId: number): Promise<string> {
+      const [p] = await db.select({ n: people.displayName }).from(people).where(eq(people.id, personId));
+      return p?.n ?? '居民';
+    },
+  };
+}
+
+export type DirectoryRepository = ReturnType<typeof createDirectoryRepository>;

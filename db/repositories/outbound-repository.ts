@@ -1,0 +1,59 @@
+import { and, eq, lt, sql } from 'drizzle-orm';
+import type { Db } from '../client.js';
+import { outboundMessages, type OutboundPayload } from '../schema.js';
+
+export type OutboundRow = typeof outboundMessages.$inferSelect;
+export type NewOutbound = typeof outboundMessages.$inferInsert;
+
+/** Queue-independent record of what Jiesu sends, keyed by a deterministic dedupe key. */
+export function createOutboundRepository(db: Db) {
+  return {
+    /** Insert once per dedupe key; returns the row id either way. */
+    async enqueue(row: NewOutbound & { payload: OutboundPayload }, tx: Db = db): Promise<number> {
+      const [ins] = await tx
+        .insert(outboundMessages)
+        .values(row)
+        .onConflictDoNothing({ target: outboundMessages.dedupeKey })
+        .returning({ id: outboundMessages.id });
+      if (ins) return ins.id;
+      const [existing] = await tx
+        .select({ id: outboundMessages.id })
+        .from(outboundMessages)
+        .where(eq(outboundMessages.dedupeKey, row.dedupeKey));
+      return existing!.id;
+    },
+
+    async get(id: number): Promise<OutboundRow | undefined> {
+      const [row] = await db.select().from(outboundMessages).where(eq(outboundMessages.id, id));
+      return row;
+    },
+
+    async markSent(id: number, platformMessageId: string): Promise<void> {
+      await db
+        .update(outboundMessages)
+        .set({ status: 'sent', platformMessageId, sentAt: new Date(), error: null, attempts: sql`${outboundMessages.attempts} + 1` })
+        .where(eq(outboundMessages.id, id));
+    },
+
+    /** Keep the error on the row; `final` marks it failed for good. */
+    async recordError(id: number, error: string, final: boolean): Promise<void> {
+      await db
+        .update(outboundMessages)
+        .set({ error, attempts: sql`${outboundMessages.attempts} + 1`, ...(final ? { status: 'failed' as const } : {}) })
+        .where(eq(outboundMessages.id, id));
+    },
+
+    /** Pending rows older than `before` (a crash between commit and enqueue): re-queued by the sweeper. */
+    async stalePending(before: Date, limit = 500): Promise<number[]> {
+      const rows = await db
+        .select({ id: outboundMessages.id })
+        .from(outboundMessages)
+        .where(and(eq(outboundMessages.status, 'pending'), lt(outboundMessages.createdAt, before)))
+        .orderBy(outboundMessages.id)
+        .limit(limit);
+      return rows.map((r) => r.id);
+    },
+  };
+}
+
+export type OutboundRepository = ReturnType<typeof createOutboundRepository>;

@@ -1,0 +1,92 @@
+import { and, asc, eq, gt, inArray } from 'drizzle-orm';
+import type { Db } from '../client.js';
+import { chatMembers, chats, orgNodes, people, roleAssignments, simMessages } from '../schema.js';
+
+export type SimMessageRow = typeof simMessages.$inferSelect;
+
+export interface SimChatView {
+  id: string;
+  kind: 'group' | 'direct';
+  title: string;
+  node: { code: string; name: string; level: string } | null;
+  members: { id: string; name: string; roles: { role: string; node: string }[] }[];
+}
+
+/** The sim channel's storage: its transcript, and the directory read as a chat list. */
+export function createSimRepository(db: Db) {
+  return {
+    async chats(): Promise<SimChatView[]> {
+      const rows = await db
+        .select({ chat: chats, node: orgNodes })
+        .from(chats)
+        .leftJoin(orgNodes, eq(orgNodes.id, chats.nodeId))
+        .where(eq(chats.channel, 'sim'))
+        .orderBy(asc(chats.kind), asc(chats.id));
+      const chatIds = rows.map((r) => r.chat.id);
+      const members = chatIds.length
+        ? await db
+            .select({ chatId: chatMembers.chatId, personId: people.id, name: people.displayName })
+            .from(chatMembers)
+            .innerJoin(people, eq(people.id, chatMembers.personId))
+            .where(inArray(chatMembers.chatId, chatIds))
+            .orderBy(asc(people.id))
+        : [];
+      const personIds = [...new Set([...members.map((m) => m.personId), ...rows.flatMap((r) => (r.chat.personId ? [r.chat.personId] : []))])];
+      const names = personIds.length
+        ? await db.select({ id: people.id, name: people.displayName }).from(people).where(inArray(people.id, personIds))
+        : [];
+      const nameOf = new Map(names.map((n) => [n.id, n.name]));
+      const roles = personIds.length
+        ? await db
+            .select({ personId: roleAssignments.personId, role: roleAssignments.role, node: orgNodes.code })
+            .from(roleAssignments)
+            .innerJoin(orgNodes, eq(orgNodes.id, roleAssignments.nodeId))
+            .where(inArray(roleAssignments.personId, personIds))
+            .orderBy(asc(roleAssignments.id))
+        : [];
+      const rolesOf = new Map<number, { role: string; node: string }[]>();
+      for (const r of roles) rolesOf.set(r.personId, [...(rolesOf.get(r.personId) ?? []), { role: r.role, node: r.node }]);
+      const view = (personId: number) => ({ id: String(personId), name: nameOf.get(personId) ?? '', roles: rolesOf.get(personId) ?? [] });
+      return rows.map(({ chat, node }) => ({
+        id: chat.platformChatId,
+        kind: chat.kind,
+        title: chat.title ?? (chat.personId ? `与机器人私聊 · ${nameOf.get(chat.personId) ?? ''}` : chat.platformChatId),
+        node: node ? { code: node.code, name: node.name, level: node.level } : null,
+        members:
+          chat.kind === 'direct' && chat.personId
+            ? [view(chat.personId)]
+            : members.filter((m) => m.chatId === chat.id).map((m) => view(m.personId)),
+      }));
+    },
+
+    async insert(row: typeof simMessages.$inferInsert): Promise<SimMessageRow> {
+      const [ins] = await db.insert(simMessages).values(row).returning();
+      return ins!;
+    },
+
+    async get(id: number): Promise<SimMessageRow | undefined> {
+      const [row] = await db.select().from(simMessages).where(eq(simMessages.id, id));
+      return row;
+    },
+
+    async list(chatId: string, after: number, limit = 500): Promise<SimMessageRow[]> {
+      return db
+        .select()
+        .from(simMessages)
+        .where(and(eq(simMessages.chatId, chatId), gt(simMessages.id, after)))
+        .orderBy(asc(simMessages.id))
+        .limit(limit);
+    },
+
+    async edit(chatId: string, id: number, patch: { text: string; buttons: { id: string; label: string }[] | null; photo: string | null }): Promise<boolean> {
+      const rows = await db
+        .update(simMessages)
+        .set({ ...patch, editedAt: new Date() })
+        .where(and(eq(simMessages.chatId, chatId), eq(simMessages.id, id)))
+        .returning({ id: simMessages.id });
+      return rows.length > 0;
+    },
+  };
+}
+
+export type SimRepository = ReturnType<typeof createSimRepository>;

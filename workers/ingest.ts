@@ -1,0 +1,36 @@
+import type { InboundMessage } from '../core/messaging/channel.js';
+import type { InboxRepository } from '../db/repositories/inbox-repository.js';
+import { defaultJobOptions, jobIds, type IntakeJob } from './jobs.js';
+import type { JobQueue } from './queue-backend.js';
+
+interface Log {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/**
+ * The front of the pipeline: store the message (idempotently), then queue its intake job.
+ * Once `receive` resolves the message cannot be lost: if queueing fails the sweeper
+ * re-queues it later.
+ */
+export function createIngest(deps: { inbox: InboxRepository; intakeQueue: JobQueue<IntakeJob>; logger: Log }) {
+  return {
+    async receive(m: InboundMessage): Promise<{ inboundId: number; duplicate: boolean }> {
+      const stored = await deps.inbox.store(m);
+      if (!stored.created && stored.status !== 'received') {
+        deps.logger.info({ inboundId: stored.id, channel: m.channel }, 'duplicate delivery ignored');
+        return { inboundId: stored.id, duplicate: true };
+      }
+      try {
+        await deps.intakeQueue.add('intake', { inboundId: stored.id }, { ...defaultJobOptions, jobId: jobIds.intake(stored.id) });
+        await deps.inbox.markQueued(stored.id);
+      } catch (err) {
+        deps.logger.warn({ inboundId: stored.id, err }, 'stored but not queued; the sweeper will queue it');
+      }
+      return { inboundId: stored.id, duplicate: !stored.created };
+    },
+  };
+}
+
+export type Ingest = ReturnType<typeof createIngest>;

@@ -1,0 +1,119 @@
+/**
+ * The one module that knows which BullMQ backend is in use: Redis (REDIS_URL set; the
+ * production and scale-out set-up) or BullMQ's PostgreSQL backend in Jiesu's own database
+ * (the embedded default). Everything else asks this module for queues and workers.
+ */
+import {
+  Queue,
+  Worker,
+  createPostgresBackend,
+  runMigrations,
+  type JobsOptions,
+  type Processor,
+  type WorkerOptions,
+} from 'bullmq';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+
+export type QueueBackendName = 'redis' | 'postgres';
+
+/** A queue or worker on either backend (the backend type parameter erased). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type JobQueue<T = unknown> = Queue<T, any, string, any, any, string, any, any>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type JobWorker<T = unknown> = Worker<T, any, string, any, any, any>;
+
+export interface QueueBackendOptions {
+  /** Redis URL; unset means the PostgreSQL backend on `databaseUrl`. */
+  redisUrl?: string;
+  databaseUrl: string;
+  /** Redis key prefix; on PostgreSQL the schema (`bullmq` unless given) separates queues. */
+  prefix: string;
+  pgSchema?: string;
+  /** Pool size for the PostgreSQL backend; each worker also holds one LISTEN connection. */
+  pgPoolSize?: number;
+}
+
+/** Creates queues and workers on the configured backend and closes them all at the end. */
+export interface QueueBackend {
+  readonly name: QueueBackendName;
+  queue<T = unknown>(name: string, defaultJobOptions?: JobsOptions): JobQueue<T>;
+  worker<T = unknown>(
+    name: string,
+    processor: Processor<T>,
+    opts?: Omit<WorkerOptions, 'connection' | 'prefix'>,
+  ): JobWorker<T>;
+  /** Closes workers first (letting in-flight jobs finish), then queues, then connections. */
+  close(): Promise<void>;
+}
+
+export async function createQueueBackend(opts: QueueBackendOptions): Promise<QueueBackend> {
+  const queues = new Map<string, JobQueue<any>>();
+  const workers: JobWorker<any>[] = [];
+  let closeConnections: () => Promise<void>;
+  let make: {
+    queue: (name: string, defaults?: JobsOptions) => JobQueue<any>;
+    worker: (name: string, p: Processor<any>, o: Omit<WorkerOptions, 'connection' | 'prefix'>) => JobWorker<any>;
+  };
+  let name: QueueBackendName;
+
+  if (opts.redisUrl) {
+    name = 'redis';
+    // Workers block on their own duplicated connections; this one serves queues and commands.
+    const connection = new Redis(opts.redisUrl, { maxRetriesPerRequest: null });
+    await connection.ping();
+    make = {
+      queue: (n, d) => new Queue(n, { connection, prefix: opts.prefix, defaultJobOptions: d }),
+      worker: (n, p, o) => new Worker(n, p, { ...o, connection, prefix: opts.prefix }),
+    };
+    closeConnections = async () => {
+      await connection.quit().catch(() => connection.disconnect());
+    };
+  } else {
+    name = 'postgres';
+    const schema = opts.pgSchema ?? 'bullmq';
+    if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid BullMQ schema name: ${schema}`);
+    const migrator = new pg.Client({ connectionString: opts.databaseUrl });
+    await migrator.connect();
+    try {
+      await runMigrations(migrator, schema);
+    } finally {
+      await migrator.end();
+    }
+    // One shared pool: by default every queue and worker would open its own.
+    const pool = new pg.Pool({
+      connectionString: opts.databaseUrl,
+      max: opts.pgPoolSize ?? 40,
+      options: `-c search_path=${schema},public`,
+    });
+    pool.on('error', () => {}); // idle-client errors surface on the next query instead
+    const connection = pool;
+    make = {
+      queue: (n, d) => new Queue(n, { connection, defaultJobOptions: d }, createPostgresBackend),
+      worker: (n, p, o) => new Worker(n, p, { ...o, connection }, createPostgresBackend),
+    };
+    closeConnections = () => pool.end();
+  }
+
+  return {
+    name,
+    queue(qName, defaults) {
+      let q = queues.get(qName);
+      if (!q) {
+        q = make.queue(qName, defaults) as JobQueue<any>;
+        queues.set(qName, q);
+      }
+      return q;
+    },
+    worker(wName, processor, o = {}) {
+      const w = make.worker(wName, processor, o);
+      workers.push(w);
+      return w;
+    },
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+      await Promise.all([...queues.values()].map((q) => q.close()));
+      await closeConnections();
+    },
+  };
+}

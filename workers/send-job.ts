@@ -1,0 +1,61 @@
+import { UnrecoverableError, type Job } from 'bullmq';
+import { ChannelSendError, type ChatChannel } from '../core/messaging/channel.js';
+import type { OutboundRepository } from '../db/repositories/outbound-repository.js';
+import { sendJobSchema, type SendJob } from './jobs.js';
+
+interface Log {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+}
+
+/**
+ * The send job: deliver one recorded outbound message through its channel and record the
+ * result on the row. A sent row is never sent again, however often the job runs.
+ */
+export function createSendProcessor(deps: {
+  outbound: OutboundRepository;
+  channels: ReadonlyMap<string, ChatChannel>;
+  logger: Log;
+}) {
+  return async function processSend(job: Pick<Job<SendJob>, 'data' | 'attemptsMade' | 'opts'>): Promise<'sent' | 'skipped'> {
+    const parsed = sendJobSchema.safeParse(job.data);
+    if (!parsed.success) throw new UnrecoverableError(`invalid send job: ${parsed.error.message}`);
+    const row = await deps.outbound.get(parsed.data.outboundId);
+    if (!row) throw new UnrecoverableError(`outbound message ${parsed.data.outboundId} does not exist`);
+    if (row.status !== 'pending') return 'skipped';
+    const channel = deps.channels.get(row.channel);
+    if (!channel) {
+      await deps.outbound.recordError(row.id, `channel ${row.channel} is not configured`, true);
+      throw new UnrecoverableError(`channel ${row.channel} is not configured`);
+    }
+    const message = {
+      chatId: row.platformChatId,
+      text: row.payload.text,
+      buttons: row.payload.buttons,
+      photo: row.payload.photo,
+      replyToMessageId: row.payload.replyToPlatformMessageId,
+      mentions: row.payload.mentions?.map((m) => ({ id: m.platformUserId, name: m.name })),
+    };
+    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    try {
+      if (row.kind === 'edit') {
+        const target = row.editsOutboundId ? await deps.outbound.get(row.editsOutboundId) : undefined;
+        if (!target?.platformMessageId) throw new ChannelSendError('the message to edit was never sent', !lastAttempt);
+        await channel.edit(row.platformChatId, target.platformMessageId, message);
+        await deps.outbound.markSent(row.id, target.platformMessageId);
+      } else {
+        const result = await channel.send(message);
+        await deps.outbound.markSent(row.id, result.messageId);
+      }
+      deps.logger.info({ outboundId: row.id, caseId: row.caseId, channel: row.channel }, 'message sent');
+      return 'sent';
+    } catch (err) {
+      const retryable = err instanceof ChannelSendError ? err.retryable : true;
+      const text = err instanceof Error ? err.message : String(err);
+      await deps.outbound.recordError(row.id, text, !retryable || lastAttempt);
+      deps.logger.warn({ outboundId: row.id, caseId: row.caseId, channel: row.channel, retryable, err: text }, 'send failed');
+      if (!retryable) throw new UnrecoverableError(text);
+      throw err;
+    }
+  };
+}
