@@ -228,9 +228,9 @@ export async function openEmbeddedPostgres(opts: {
   const port = opts.port || (await freePort());
   const log = opts.onLog ?? (() => {});
   const asRoot = userInfo().uid === 0;
-  if (!existsSync(path.join(pgDir, 'PG_VERSION'))) await initdb({ pgDir, creds, asRoot, log });
   // The server runs as another user when we are root: it must be able to reach its files.
   if (asRoot) await chmod(dataDir, 0o755);
+  if (!existsSync(path.join(pgDir, 'PG_VERSION'))) await initdb({ pgDir, creds, asRoot, log });
   await claim();
   const server = await spawnServer({ pgDir, port, asRoot, logFile: path.join(dataDir, 'postgres.log') });
   try {

@@ -34,6 +34,8 @@ export interface WorkersOptions {
   sweepIntervalMs?: number;
   /** Age after which a stored but unfinished message counts as missed. */
   sweepGraceMs?: number;
+  /** First retry delay (doubling after each failure). */
+  retryDelayMs?: number;
   /** Run processors in this process (false: only produce jobs, e.g. a bot-only process). */
   runProcessors?: boolean;
 }
@@ -49,14 +51,15 @@ export function createWorkers(opts: WorkersOptions) {
   const sendQueue = queues.queue<SendJob>(QUEUES.send);
   const maintenanceQueue = queues.queue(QUEUES.maintenance);
 
+  const jobOptions = { ...defaultJobOptions, backoff: { type: 'exponential', delay: opts.retryDelayMs ?? 1000 } };
   const enqueueIntake = async (inboundId: number) => {
-    await intakeQueue.add('intake', { inboundId }, { ...defaultJobOptions, jobId: jobIds.intake(inboundId) });
+    await intakeQueue.add('intake', { inboundId }, { ...jobOptions, jobId: jobIds.intake(inboundId) });
   };
   const enqueueSend = async (outboundId: number) => {
-    await sendQueue.add('send', { outboundId }, { ...defaultJobOptions, jobId: jobIds.send(outboundId) });
+    await sendQueue.add('send', { outboundId }, { ...jobOptions, jobId: jobIds.send(outboundId) });
   };
 
-  const ingest = createIngest({ inbox, intakeQueue, logger });
+  const ingest = createIngest({ inbox, enqueueIntake, logger });
   const intake = createIntakeProcessor({
     inbox,
     directory,

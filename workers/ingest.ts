@@ -1,7 +1,5 @@
 import type { InboundMessage } from '../core/messaging/channel.js';
 import type { InboxRepository } from '../db/repositories/inbox-repository.js';
-import { defaultJobOptions, jobIds, type IntakeJob } from './jobs.js';
-import type { JobQueue } from './queue-backend.js';
 
 interface Log {
   info(obj: object, msg?: string): void;
@@ -14,7 +12,7 @@ interface Log {
  * Once `receive` resolves the message cannot be lost: if queueing fails the sweeper
  * re-queues it later.
  */
-export function createIngest(deps: { inbox: InboxRepository; intakeQueue: JobQueue<IntakeJob>; logger: Log }) {
+export function createIngest(deps: { inbox: InboxRepository; enqueueIntake(inboundId: number): Promise<void>; logger: Log }) {
   return {
     async receive(m: InboundMessage): Promise<{ inboundId: number; duplicate: boolean }> {
       const stored = await deps.inbox.store(m);
@@ -23,7 +21,7 @@ export function createIngest(deps: { inbox: InboxRepository; intakeQueue: JobQue
         return { inboundId: stored.id, duplicate: true };
       }
       try {
-        await deps.intakeQueue.add('intake', { inboundId: stored.id }, { ...defaultJobOptions, jobId: jobIds.intake(stored.id) });
+        await deps.enqueueIntake(stored.id);
         await deps.inbox.markQueued(stored.id);
       } catch (err) {
         deps.logger.warn({ inboundId: stored.id, err }, 'stored but not queued; the sweeper will queue it');

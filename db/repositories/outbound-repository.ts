@@ -31,7 +31,7 @@ export function createOutboundRepository(db: Db) {
     async markSent(id: number, platformMessageId: string): Promise<void> {
       await db
         .update(outboundMessages)
-        .set({ status: 'sent', platformMessageId, sentAt: new Date(), error: null, attempts: sql`${outboundMessages.attempts} + 1` })
+        .set({ status: 'sent', platformMessageId, sentAt: new Date(), attempts: sql`${outboundMessages.attempts} + 1` })
         .where(eq(outboundMessages.id, id));
     },
 
