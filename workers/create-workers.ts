@@ -11,7 +11,8 @@ import { createDirectoryRepository } from '../db/repositories/directory-reposito
 import { createInboxRepository } from '../db/repositories/inbox-repository.js';
 import { createOutboundRepository } from '../db/repositories/outbound-repository.js';
 import { createIngest } from './ingest.js';
-import { createIntakeProcessor } from './intake-job.js';
+import { createCaseQueryHandler } from './intake/case-query-handler.js';
+import { createIntakeProcessor } from './intake/intake-job.js';
 import { QUEUES, defaultJobOptions, jobIds, type IntakeJob, type SendJob } from './jobs.js';
 import type { QueueBackend } from './queue-backend.js';
 import { createSendProcessor } from './send-job.js';
@@ -67,6 +68,8 @@ export function createWorkers(opts: WorkersOptions) {
     outbound,
     classifier: opts.classifier,
     taxonomy: opts.taxonomy,
+    // Order matters: the first handler that takes a message consumes it.
+    handlers: [createCaseQueryHandler({ cases, directory, taxonomy: opts.taxonomy })],
     enqueueSend,
     logger,
   });

@@ -1,0 +1,132 @@
+import { UnrecoverableError, type Job } from 'bullmq';
+import { caseReceivedReply, unknownButtonReply } from '../../core/cases/replies.js';
+import type { Classifier, TaxonomyEntry } from '../../core/classification/types.js';
+import { prepareText } from '../../core/intake/prepare-text.js';
+import type { CaseRepository } from '../../db/repositories/case-repository.js';
+import type { DirectoryRepository } from '../../db/repositories/directory-repository.js';
+import type { InboxRepository } from '../../db/repositories/inbox-repository.js';
+import type { OutboundRepository } from '../../db/repositories/outbound-repository.js';
+import type { OutboundPayload } from '../../db/schema.js';
+import { intakeJobSchema, type IntakeJob } from '../jobs.js';
+import type { IntakeContext, IntakeHandler } from './intake-handler.js';
+
+interface Log {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+}
+
+export interface IntakeDeps {
+  inbox: InboxRepository;
+  directory: DirectoryRepository;
+  cases: CaseRepository;
+  outbound: OutboundRepository;
+  classifier: Classifier;
+  taxonomy: TaxonomyEntry[];
+  /** Commands, button presses and conversation steps, tried in order before triage. */
+  handlers: IntakeHandler[];
+  /** Queue the send job for a recorded outbound message. */
+  enqueueSend(outboundId: number): Promise<void>;
+  logger: Log;
+}
+
+/**
+ * The intake job: for one stored message, let the handlers (commands, buttons) take it, or
+ * triage it: ignore chatter, open a case for a complaint or request, and reply.
+ */
+export function createIntakeProcessor(deps: IntakeDeps) {
+  const typeName = (code: string | null) => deps.taxonomy.find((t) => t.code === code)?.name ?? '其他';
+
+  return async function processIntake(job: Pick<Job<IntakeJob>, 'data'>): Promise<string> {
+    const parsed = intakeJobSchema.safeParse(job.data);
+    if (!parsed.success) throw new UnrecoverableError(`invalid intake job: ${parsed.error.message}`);
+    const row = await deps.inbox.get(parsed.data.inboundId);
+    if (!row) throw new UnrecoverableError(`inbound message ${parsed.data.inboundId} does not exist`);
+    if (row.status === 'processed' || row.status === 'ignored') return 'already_done';
+
+    const isDirect = row.chatKind === 'direct';
+    const personId = await deps.directory.ensurePerson(row.channel, row.senderPlatformId, row.senderName);
+    const chat = await deps.directory.ensureChat({
+      channel: row.channel,
+      platformChatId: row.platformChatId,
+      kind: row.chatKind,
+      title: row.chatTitle ?? undefined,
+      personId: isDirect ? personId : undefined,
+    });
+    const finish = (status: 'processed' | 'ignored', outcome: string, classification?: unknown) =>
+      deps.inbox.finish(row.id, { status, outcome, classification, chatId: chat.id, personId }).then(() => outcome);
+
+    const unbound = chat.kind === 'group' && chat.nodeId === null;
+    if (chat.kind === 'group' && !unbound) await deps.directory.addMember(chat.id, personId);
+    const roles = (await deps.directory.rolesOf([personId])).get(personId)?.roles ?? [];
+    const personName = await deps.directory.displayName(personId);
+    const ctx: IntakeContext = {
+      row,
+      text: prepareText(row.text),
+      chat,
+      personId,
+      personName,
+      roles,
+      action: row.attachments.action,
+      async reply(text, opts = {}) {
+        const mention = opts.mention && chat.kind === 'group';
+        const payload: OutboundPayload = {
+          text: mention ? `@${personName} ${text}` : text,
+          replyToPlatformMessageId: row.attachments.action ? undefined : row.platformMessageId,
+          ...(opts.buttons ? { buttons: opts.buttons } : {}),
+          ...(mention ? { mentions: [{ platformUserId: row.senderPlatformId, name: personName }] } : {}),
+        };
+        const id = await deps.outbound.enqueue({
+          dedupeKey: opts.key ?? `reply:${row.id}`,
+          channel: row.channel,
+          chatId: chat.id,
+          platformChatId: row.platformChatId,
+          payload,
+        });
+        await deps.enqueueSend(id);
+      },
+    };
+
+    for (const h of deps.handlers) {
+      if (unbound && !h.seesUnboundGroups) continue;
+      const outcome = await h.handle(ctx);
+      if (outcome) return finish('processed', outcome);
+    }
+    if (unbound) return finish('ignored', 'unbound_chat');
+    if (ctx.action) {
+      await ctx.reply(unknownButtonReply);
+      return finish('ignored', 'action_unknown');
+    }
+    const hasMedia = Boolean(row.attachments.photos?.length || row.attachments.location);
+    if (!ctx.text) return finish('ignored', hasMedia ? 'media_only' : 'empty');
+
+    const classification = await deps.classifier.classify(ctx.text);
+    if (!classification.actionable) {
+      deps.logger.info({ inboundId: row.id, engine: classification.engine }, 'chatter ignored');
+      return finish('ignored', 'chatter', classification);
+    }
+
+    const nodeId = chat.nodeId ?? roles[0]?.nodeId ?? null;
+    const { caseRow, outboundId, created } = await deps.cases.openFromInbound({
+      inboundMessageId: row.id,
+      classification,
+      description: row.text,
+      reporterPersonId: personId,
+      chatId: chat.id,
+      nodeId,
+      reply: (caseNumber) => ({
+        channel: row.channel,
+        platformChatId: row.platformChatId,
+        payload: {
+          text: caseReceivedReply({ reporterName: personName, caseNumber, typeName: typeName(classification.caseType), level: classification.level }),
+          replyToPlatformMessageId: row.platformMessageId,
+          mentions: [{ platformUserId: row.senderPlatformId, name: personName }],
+        },
+      }),
+    });
+    if (created) {
+      deps.logger.info({ inboundId: row.id, caseId: caseRow.id, caseNumber: caseRow.number, type: caseRow.type, level: caseRow.level }, 'case opened');
+    }
+    await deps.enqueueSend(outboundId);
+    return 'case_opened';
+  };
+}
