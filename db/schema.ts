@@ -232,8 +232,16 @@ export const cases = pgTable(
     leadDepartmentId: integer('lead_department_id').references(() => departments.id),
     priority: integer('priority').notNull().default(0),
     supervised: boolean('supervised').notNull().default(false),
+    dispatchedAt: ts('dispatched_at'),
     signDueAt: ts('sign_due_at'),
     resolveDueAt: ts('resolve_due_at'),
+    /** Emergencies: the first progress report is due by then. */
+    feedbackDueAt: ts('feedback_due_at'),
+    firstFeedbackAt: ts('first_feedback_at'),
+    /** An extension asked for and not yet decided: { days, reason, requestedBy, at }. */
+    pendingExtension: jsonb('pending_extension').$type<{ days: number; reason: string; requestedBy: number; at: string } | null>(),
+    /** How often the reporter sent it back (未解决 / 不满意); ratings are per round. */
+    reopenCount: integer('reopen_count').notNull().default(0),
     signedAt: ts('signed_at'),
     resolvedAt: ts('resolved_at'),
     closedAt: ts('closed_at'),
@@ -274,6 +282,33 @@ export const caseCoHandlers = pgTable(
     addedAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.caseId, t.departmentId] })],
+);
+
+/** A reporter's answer to "is it fixed, are you satisfied?", one per reporter and round. */
+export const caseRatings = pgTable(
+  'case_ratings',
+  {
+    caseId: integer('case_id').notNull().references(() => cases.id),
+    personId: integer('person_id').notNull().references(() => people.id),
+    round: integer('round').notNull(),
+    fixed: boolean('fixed').notNull(),
+    /** satisfied | basically_satisfied | unsatisfied */
+    satisfaction: text('satisfaction').notNull(),
+    comment: text('comment'),
+    at: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.caseId, t.personId, t.round] })],
+);
+
+/** SLA reminders and escalations already carried out (a timer firing twice acts once). */
+export const slaMarks = pgTable(
+  'sla_marks',
+  {
+    caseId: integer('case_id').notNull().references(() => cases.id),
+    key: text('key').notNull(),
+    at: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.caseId, t.key] })],
 );
 
 /** Append-only: a trigger in the migrations refuses UPDATE and DELETE. */
@@ -327,7 +362,11 @@ export const outboundMessages = pgTable(
     createdAt: createdAt(),
     sentAt: ts('sent_at'),
   },
-  (t) => [uniqueIndex('outbound_dedupe_uq').on(t.dedupeKey), index('outbound_status_idx').on(t.status, t.createdAt)],
+  (t) => [
+    uniqueIndex('outbound_dedupe_uq').on(t.dedupeKey),
+    index('outbound_status_idx').on(t.status, t.createdAt),
+    index('outbound_platform_msg_idx').on(t.channel, t.platformChatId, t.platformMessageId),
+  ],
 );
 
 export const notices = pgTable('notices', {
