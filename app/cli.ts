@@ -10,6 +10,9 @@ import { createCaseRepository } from '../db/repositories/case-repository.js';
 import { createDirectoryRepository } from '../db/repositories/directory-repository.js';
 import { people } from '../db/schema.js';
 import { seedDemo } from '../db/seed-demo.js';
+import { runClassify } from './commands/classify.js';
+import { runEval } from './commands/eval.js';
+import { runInvite } from './commands/invite.js';
 import { ConfigError, loadConfig } from './config.js';
 import { loadTaxonomy } from './load-taxonomy.js';
 import { createLogger } from './logger.js';
@@ -26,7 +29,13 @@ const USAGE = `用法: npx jiesu <命令>
 
   seed --demo                     写入演示组织架构（和平街道）；已有数据时不重复写入
   org list [--json]               打印组织架构树及节点编码
+  invite --role <角色> --node <节点编码> [--department <部门编码>]
+                                  生成一次性邀请码（7 天有效），最后一行即邀请码
   case show <编号> [--json]        打印一个工单的时间线
+  eval --train FILE (--test FILE | --cv K) [--titles FILE] [--engine offline|llm|hybrid] [--json]
+                                  训练并评估分类器（CSV：id,label,text）
+  classify [--engine offline|llm|hybrid] [--json]
+                                  从标准输入读取 {"text": "..."} 行，逐行输出分类结果
   help                            显示本说明
 `;
 
@@ -113,7 +122,13 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
   try {
     if (cmd === 'seed') return await seed([sub, ...rest].filter((x): x is string => x !== undefined), io);
     if (cmd === 'org' && sub === 'list') return await orgList(rest, io);
+    if (cmd === 'invite') return await runInvite(argv.slice(1), io, (fn) => withStore((s) => fn(s.database.db)));
     if (cmd === 'case' && sub === 'show') return await caseShow(rest, io);
+    if (cmd === 'eval') return await runEval(argv.slice(1), io);
+    if (cmd === 'classify') {
+      process.stdin.setEncoding('utf8');
+      return await runClassify(argv.slice(1), io, process.stdin);
+    }
     if (!cmd || cmd === 'help' || cmd === '--help' || cmd === '-h') {
       io.stdout(USAGE);
       return 0;

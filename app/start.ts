@@ -3,6 +3,8 @@
  * workers into one running Jiesu. `npm start` and the end-to-end tests both go through it.
  */
 import type { Server } from 'node:http';
+import path from 'node:path';
+import { loadDefaultClassifier } from './classifier/load-default-classifier.js';
 import { createKeywordClassifier } from '../core/classification/keyword-classifier.js';
 import type { Classifier } from '../core/classification/types.js';
 import type { ChatChannel } from '../core/messaging/channel.js';
@@ -13,7 +15,7 @@ import { seedDemo } from '../db/seed-demo.js';
 import { createWorkers, type Workers } from '../workers/create-workers.js';
 import { createQueueBackend, type QueueBackend } from '../workers/queue-backend.js';
 import type { Config } from './config.js';
-import { loadTaxonomy } from './load-taxonomy.js';
+import { DEFAULT_PROMPTS_DIR, loadTaxonomy } from './load-taxonomy.js';
 import type { Logger } from './logger.js';
 import { openStore, type Store } from './store.js';
 
@@ -35,12 +37,26 @@ export interface StartOptions {
   classifier?: Classifier;
 }
 
+/** The configured engine; the offline model is trained from prompts/ (cached in the data directory). */
 async function buildClassifier(config: Config, logger: Logger): Promise<Classifier> {
   const taxonomy = await loadTaxonomy();
-  if (config.CLASSIFIER_ENGINE !== 'keyword') {
-    logger.warn({ engine: config.CLASSIFIER_ENGINE }, 'trained engines are not wired yet; using the keyword engine');
-  }
-  return createKeywordClassifier(taxonomy);
+  if (config.CLASSIFIER_ENGINE === 'keyword') return createKeywordClassifier(taxonomy);
+  return loadDefaultClassifier({
+    promptsDir: DEFAULT_PROMPTS_DIR,
+    engine: config.CLASSIFIER_ENGINE,
+    taxonomy,
+    cacheDir: path.join(config.dataDir, 'models'),
+    logger: logger.child({ component: 'classifier' }),
+    llm: config.LLM_BASE_URL
+      ? {
+          baseURL: config.LLM_BASE_URL,
+          apiKey: config.LLM_API_KEY,
+          model: config.LLM_MODEL ?? '',
+          timeoutMs: config.LLM_TIMEOUT_MS,
+          hybridThreshold: config.HYBRID_THRESHOLD,
+        }
+      : undefined,
+  });
 }
 
 export async function startJiesu(config: Config, opts: StartOptions): Promise<RunningJiesu> {

@@ -1,0 +1,112 @@
+/**
+ * Training of the default offline models from the taxonomy and labelled example rows.
+ * Pure: the caller reads prompts/ and passes the parsed data in.
+ */
+import type { TaxonomyEntry } from './types.js';
+import { TextModel, trainTextModel, type LabelledText, type TextModelOptions, type TextModelState } from './text-model.js';
+import { ACTIONABLE_LABEL, CHATTER_LABEL, createOfflineClassifier, type OfflineClassifier } from './offline-classifier.js';
+
+export interface ExampleRow {
+  text: string;
+  /** A taxonomy code, or 'chatter'. */
+  label: string;
+  level?: 'routine' | 'major' | 'emergency';
+}
+
+export interface DefaultModels {
+  typeModel: TextModel;
+  triageModel: TextModel;
+}
+
+export interface DefaultModelsState {
+  kind: 'jiesu-default-models';
+  version: 1;
+  /** Fingerprint of the inputs (taxonomy + examples + options) the models were trained on. */
+  fingerprint: string;
+  typeModel: TextModelState;
+  triageModel: TextModelState;
+}
+
+/** Options tuned for short colloquial chat messages and a few hundred examples. */
+export const DEFAULT_CHAT_MODEL_OPTIONS: Partial<TextModelOptions> = {
+  features: { minN: 1, maxN: 3, minDf: 1, wordFeatures: true },
+  learner: 'svm',
+  svm: { C: 1, classWeight: 'balanced' },
+  titleWeight: 0,
+  temperature: 'holdout',
+  seed: 7,
+};
+
+/**
+ * Taxonomy entries become extra training rows (name, description, each keyword), so a
+ * deployment can add a code with keywords only and still get a usable model.
+ */
+export function taxonomyRows(taxonomy: readonly TaxonomyEntry[]): LabelledText[] {
+  const rows: LabelledText[] = [];
+  for (const e of taxonomy) {
+    rows.push({ label: e.code, text: e.name });
+    if (e.description) rows.push({ label: e.code, text: e.description });
+    for (const k of e.keywords) rows.push({ label: e.code, text: k });
+  }
+  return rows;
+}
+
+/** Train the type and triage models. Rows with labels outside the taxonomy (and not chatter) are ignored. */
+export function trainDefaultModels(
+  taxonomy: readonly TaxonomyEntry[],
+  examples: readonly ExampleRow[],
+  options: Partial<TextModelOptions> = DEFAULT_CHAT_MODEL_OPTIONS,
+): DefaultModels {
+  const codes = new Set(taxonomy.map((e) => e.code));
+  const actionable = examples.filter((r) => codes.has(r.label));
+  const chatter = examples.filter((r) => r.label === CHATTER_LABEL);
+  const typeRows: LabelledText[] = [...actionable.map((r) => ({ label: r.label, text: r.text })), ...taxonomyRows(taxonomy)];
+  const triageRows: LabelledText[] = [
+    ...actionable.map((r) => ({ label: ACTIONABLE_LABEL, text: r.text })),
+    ...chatter.map((r) => ({ label: CHATTER_LABEL, text: r.text })),
+  ];
+  if (new Set(typeRows.map((r) => r.label)).size < 2) throw new Error('need examples for at least two taxonomy codes');
+  if (chatter.length === 0) throw new Error('need chatter examples to train the triage model');
+  return {
+    typeModel: trainTextModel(typeRows, options),
+    triageModel: trainTextModel(triageRows, options),
+  };
+}
+
+export function buildDefaultClassifier(
+  taxonomy: readonly TaxonomyEntry[],
+  models: DefaultModels,
+  actionableThreshold?: number,
+): OfflineClassifier {
+  return createOfflineClassifier({
+    taxonomy,
+    typeModel: models.typeModel,
+    triageModel: models.triageModel,
+    ...(actionableThreshold !== undefined ? { actionableThreshold } : {}),
+  });
+}
+
+/** Stable 32-bit FNV-1a fingerprint (hex) of a string, for cache keys. */
+export function fingerprint(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
+
+export function defaultModelsToJSON(models: DefaultModels, fp: string): DefaultModelsState {
+  return {
+    kind: 'jiesu-default-models',
+    version: 1,
+    fingerprint: fp,
+    typeModel: models.typeModel.toJSON(),
+    triageModel: models.triageModel.toJSON(),
+  };
+}
+
+export function defaultModelsFromJSON(state: DefaultModelsState): DefaultModels {
+  if (!state || state.kind !== 'jiesu-default-models' || state.version !== 1) throw new Error('not a default-models state');
+  return { typeModel: TextModel.fromJSON(state.typeModel), triageModel: TextModel.fromJSON(state.triageModel) };
+}

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { FeatureExtractor, forEachFeatureHash, DEFAULT_FEATURE_OPTIONS } from '../../../core/classification/features.js';
+import { normalizeText, titlePart } from '../../../core/classification/text.js';
+
+describe('text normalisation', () => {
+  it('folds full-width characters, case and repeated punctuation', () => {
+    expect(normalizeText('  ＡＢＣ１２３！！！  电梯   坏了 ')).toBe('abc123! 电梯 坏了');
+  });
+  it('takes the title part before the first space', () => {
+    expect(titlePart('小区电梯坏了 我是3栋业主，电梯已经坏了三天')).toBe('小区电梯坏了');
+  });
+});
+
+describe('feature extraction', () => {
+  it('emits character n-grams up to maxN without crossing punctuation', () => {
+    const hashes: number[] = [];
+    forEachFeatureHash('电梯，坏', { ...DEFAULT_FEATURE_OPTIONS, maxN: 2, wordFeatures: false }, (h) => hashes.push(h));
+    // 电, 电梯, 梯, "，", 坏  (no 梯， or ，坏 bigrams)
+    expect(hashes).toHaveLength(5);
+  });
+  it('produces L2-normalised sparse TF-IDF vectors and ignores unseen n-grams', () => {
+    const fe = new FeatureExtractor({ maxN: 3 }).fit(['电梯坏了', '路灯不亮', '垃圾没人清']);
+    const v = fe.transform('电梯坏了两天');
+    const norm = Math.sqrt(Array.from(v.val).reduce((s, x) => s + x * x, 0));
+    expect(norm).toBeCloseTo(1, 5);
+    expect(fe.transform('完全陌生的字句').idx.length).toBe(0);
+    for (let i = 1; i < v.idx.length; i++) expect(v.idx[i]!).toBeGreaterThan(v.idx[i - 1]!);
+  });
+  it('round-trips through JSON', () => {
+    const fe = new FeatureExtractor().fit(['电梯坏了', '路灯不亮']);
+    const again = FeatureExtractor.fromJSON(JSON.parse(JSON.stringify(fe.toJSON())));
+    expect(Array.from(again.transform('电梯不亮').val)).toEqual(Array.from(fe.transform('电梯不亮').val));
+  });
+});
