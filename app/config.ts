@@ -39,6 +39,30 @@ export const envSchema = z.object({
   LLM_TIMEOUT_MS: z.coerce.number().int().min(100).default(15000),
   HYBRID_THRESHOLD: z.coerce.number().min(0).max(1).default(0.6),
   SIM_ENABLED: bool.default(true),
+  /** A deployment's own deadlines and holiday calendar (default: config/sla.json). */
+  SLA_CONFIG_FILE: z.string().optional(),
+  /** A deployment's own routing rules (default: config/routing.json). */
+  ROUTING_CONFIG_FILE: z.string().optional(),
+  /** Set: run on Telegram (from @BotFather). */
+  TELEGRAM_BOT_TOKEN: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v))
+    .refine((v) => v === undefined || /^\d+:[A-Za-z0-9_-]+$/.test(v), { message: 'must look like 123456789:AA… (the token @BotFather gave)' }),
+  /** Set: webhook mode (Telegram posts to this public https URL); unset: long polling. */
+  TELEGRAM_WEBHOOK_URL: optionalUrl(['https://', 'http://']),
+  TELEGRAM_WEBHOOK_SECRET: z
+    .string()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v))
+    .refine((v) => v === undefined || /^[A-Za-z0-9_-]{1,256}$/.test(v), { message: '1–256 letters, digits, _ and - only' }),
+  /** A self-hosted Bot API server instead of https://api.telegram.org. */
+  TELEGRAM_API_ROOT: optionalUrl(['http://', 'https://']),
+  TELEGRAM_RATE_PER_SECOND: z.coerce.number().positive().default(30),
+  TELEGRAM_RATE_GROUP_PER_MINUTE: z.coerce.number().positive().default(20),
+  TELEGRAM_RATE_GROUP_BURST: z.coerce.number().int().min(1).default(3),
+  TELEGRAM_RETRY_MAX_DELAY_SECONDS: z.coerce.number().int().min(0).default(5),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -74,6 +98,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   }
   if ((e.CLASSIFIER_ENGINE === 'llm' || e.CLASSIFIER_ENGINE === 'hybrid') && !e.LLM_MODEL) {
     problems.push(`LLM_MODEL: required when CLASSIFIER_ENGINE=${e.CLASSIFIER_ENGINE}`);
+  }
+  if (e.TELEGRAM_WEBHOOK_URL && !e.TELEGRAM_WEBHOOK_SECRET) {
+    problems.push('TELEGRAM_WEBHOOK_SECRET: required when TELEGRAM_WEBHOOK_URL is set');
   }
   if (problems.length) throw new ConfigError(problems);
   return {

@@ -10,8 +10,11 @@ import type { Classifier } from '../core/classification/types.js';
 import type { ChatChannel } from '../core/messaging/channel.js';
 import { createHttpServer, listen } from '../bot/http/server.js';
 import { SimChannel } from '../bot/sim/sim-channel.js';
+import { SendLimiter } from '../bot/telegram/send-limiter.js';
+import { TelegramChannel, type TelegramChannelOptions } from '../bot/telegram/telegram-channel.js';
 import { createSimRepository } from '../db/repositories/sim-repository.js';
 import { seedDemo } from '../db/seed-demo.js';
+import { loadPolicies } from '../workers/cases/default-policies.js';
 import { createWorkers, type Workers } from '../workers/create-workers.js';
 import { createQueueBackend, type QueueBackend } from '../workers/queue-backend.js';
 import type { Config } from './config.js';
@@ -25,6 +28,7 @@ export interface RunningJiesu {
   queues: QueueBackend;
   workers: Workers;
   sim?: SimChannel;
+  telegram?: TelegramChannel;
   server: Server;
   /** http://host:port of the local page and API. */
   url: string;
@@ -35,6 +39,10 @@ export interface StartOptions {
   logger: Logger;
   /** Replaces the configured classifier (tests). */
   classifier?: Classifier;
+  /** Extra Telegram channel options (tests: API transformers). */
+  telegram?: Partial<TelegramChannelOptions>;
+  /** The clock (tests inject a fake one so deadlines pass at once). */
+  now?: () => Date;
 }
 
 /** The configured engine; the offline model is trained from prompts/ (cached in the data directory). */
@@ -89,8 +97,28 @@ export async function startJiesu(config: Config, opts: StartOptions): Promise<Ru
       sim = new SimChannel(createSimRepository(store.database.db));
       channels.set(sim.name, sim);
     }
+    let telegram: TelegramChannel | undefined;
+    if (config.TELEGRAM_BOT_TOKEN) {
+      telegram = new TelegramChannel({
+        token: config.TELEGRAM_BOT_TOKEN,
+        apiRoot: config.TELEGRAM_API_ROOT,
+        webhook: config.TELEGRAM_WEBHOOK_URL ? { url: config.TELEGRAM_WEBHOOK_URL, secret: config.TELEGRAM_WEBHOOK_SECRET ?? '' } : undefined,
+        limiter: new SendLimiter({
+          perSecond: config.TELEGRAM_RATE_PER_SECOND,
+          groupPerMinute: config.TELEGRAM_RATE_GROUP_PER_MINUTE,
+          groupBurst: config.TELEGRAM_RATE_GROUP_BURST,
+        }),
+        retryMaxDelaySeconds: config.TELEGRAM_RETRY_MAX_DELAY_SECONDS,
+        logger: logger.child({ channel: 'telegram' }),
+        ...opts.telegram,
+      });
+      channels.set(telegram.name, telegram);
+    }
 
+    const policies = await loadPolicies({ sla: config.SLA_CONFIG_FILE, routing: config.ROUTING_CONFIG_FILE });
     const workers = createWorkers({
+      ...policies,
+      now: opts.now,
       database: store.database,
       queues,
       channels,
@@ -110,6 +138,7 @@ export async function startJiesu(config: Config, opts: StartOptions): Promise<Ru
     const server = createHttpServer({
       sim,
       logger,
+      hooks: telegram ? [(req, res, url) => telegram.handleWebhook(req, res, url.pathname)] : undefined,
       health: async () => {
         const checks: Record<string, string> = {};
         try {
@@ -143,6 +172,7 @@ export async function startJiesu(config: Config, opts: StartOptions): Promise<Ru
       queues,
       workers,
       sim,
+      telegram,
       server,
       url: `http://${config.HOST}:${port}`,
       stop: stopAll,

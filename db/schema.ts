@@ -137,6 +137,21 @@ export const invites = pgTable(
   (t) => [uniqueIndex('invites_code_hash_uq').on(t.codeHash)],
 );
 
+/**
+ * Wrong invite codes, per platform account: the onboarding throttle counts them to slow
+ * down and then block guessing. Old rows are pruned as new ones arrive.
+ */
+export const onboardingFailures = pgTable(
+  'onboarding_failures',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    channel: text('channel').notNull(),
+    platformUserId: text('platform_user_id').notNull(),
+    at: ts('at').notNull().defaultNow(),
+  },
+  (t) => [index('onboarding_failures_sender_idx').on(t.channel, t.platformUserId, t.at)],
+);
+
 /** A chat on a platform; a group is bound to one node (the binding), a direct chat to one person. */
 export const chats = pgTable(
   'chats',
@@ -381,7 +396,18 @@ export const notices = pgTable('notices', {
   status: noticeStatus('status').notNull().default('draft'),
   createdAt: createdAt(),
   sentAt: ts('sent_at'),
-});
+  /** The guided flow's current step while a draft is being composed (null once confirmed or cancelled). */
+  flowStep: text('flow_step'),
+  /** The direct chat the draft is being composed in. */
+  draftChatId: integer('draft_chat_id').references(() => chats.id),
+  /** The inbound message that last moved the flow: a re-run of its intake job replays, never re-applies. */
+  lastInboundId: bigint('last_inbound_id', { mode: 'number' }),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+  cancelledAt: ts('cancelled_at'),
+}, (t) => [
+  index('notices_draft_idx').on(t.authorPersonId, t.draftChatId).where(sql`flow_step is not null`),
+  index('notices_last_inbound_idx').on(t.lastInboundId),
+]);
 
 export const noticeDeliveries = pgTable(
   'notice_deliveries',
@@ -393,8 +419,13 @@ export const noticeDeliveries = pgTable(
     status: deliveryStatus('status').notNull().default('pending'),
     error: text('error'),
     updatedAt: ts('updated_at').notNull().defaultNow(),
+    sentAt: ts('sent_at'),
   },
-  (t) => [uniqueIndex('notice_deliveries_uq').on(t.noticeId, t.chatId)],
+  (t) => [
+    uniqueIndex('notice_deliveries_uq').on(t.noticeId, t.chatId),
+    index('notice_deliveries_chat_idx').on(t.chatId),
+    index('notice_deliveries_pending_idx').on(t.noticeId).where(sql`status = 'pending'`),
+  ],
 );
 
 export const noticeAcks = pgTable(

@@ -9,14 +9,27 @@ import type { Database } from '../db/client.js';
 import { createCaseRepository } from '../db/repositories/case-repository.js';
 import { createDirectoryRepository } from '../db/repositories/directory-repository.js';
 import { createInboxRepository } from '../db/repositories/inbox-repository.js';
+import { createOnboardingRepository } from '../db/repositories/onboarding-repository.js';
 import { createOutboundRepository } from '../db/repositories/outbound-repository.js';
 import { createIngest } from './ingest.js';
 import { createCaseQueryHandler } from './intake/case-query-handler.js';
+import { createOnboardingHandler } from './intake/onboarding-handler.js';
 import { createIntakeProcessor } from './intake/intake-job.js';
 import { QUEUES, defaultJobOptions, jobIds, type IntakeJob, type SendJob } from './jobs.js';
 import type { QueueBackend } from './queue-backend.js';
 import { createSendProcessor } from './send-job.js';
 import { createSweepProcessor } from './sweep-job.js';
+import type { SlaPolicy } from '../core/cases/sla-policy.js';
+import { defaultRoutingRules, defaultSlaPolicy } from './cases/default-policies.js';
+import type { RoutingRules } from '../core/cases/routing.js';
+import { findDuplicate, DUPLICATE_WINDOW_HOURS } from '../core/cases/duplicates.js';
+import { createCaseLoopRepository } from '../db/repositories/case-loop-repository.js';
+import { createCaseCommandHandler } from './cases/case-command-handler.js';
+import { CASES_QUEUE, caseJobIds, createCaseJobProcessor } from './cases/case-jobs.js';
+import { createCaseNotifier } from './cases/case-notifier.js';
+import { createCaseService } from './cases/case-service.js';
+import { createSlaService } from './cases/sla-service.js';
+import { createNoticeService, type NoticeOptions } from './notices/notice-service.js';
 
 interface Log {
   info(obj: object, msg?: string): void;
@@ -35,10 +48,18 @@ export interface WorkersOptions {
   sweepIntervalMs?: number;
   /** Age after which a stored but unfinished message counts as missed. */
   sweepGraceMs?: number;
+  /** Deadlines and the holiday calendar (config/sla.json by default). */
+  sla?: SlaPolicy;
+  /** Routing rules (config/routing.json by default). */
+  routingRules?: RoutingRules;
+  /** The clock; tests inject a fake one so deadlines pass in milliseconds. */
+  now?: () => Date;
   /** First retry delay (doubling after each failure). */
   retryDelayMs?: number;
   /** Run processors in this process (false: only produce jobs, e.g. a bot-only process). */
   runProcessors?: boolean;
+  /** Broadcast notices: pace per channel, gates, clock (see workers/notices/notice-service.ts). */
+  notices?: NoticeOptions;
 }
 
 export function createWorkers(opts: WorkersOptions) {
@@ -61,6 +82,41 @@ export function createWorkers(opts: WorkersOptions) {
   };
 
   const ingest = createIngest({ inbox, enqueueIntake, logger });
+
+  // The closed loop: dispatch, handling, supervision, evaluation.
+  const now = opts.now ?? (() => new Date());
+  const loop = createCaseLoopRepository(database.db);
+  const slaPolicy = opts.sla ?? defaultSlaPolicy();
+  const casesQueue = queues.queue(CASES_QUEUE);
+  const scheduleDispatch = async (caseId: number, key: string) => {
+    await casesQueue.add('dispatch', { caseId }, { ...jobOptions, jobId: caseJobIds.dispatch(caseId, key) });
+  };
+  const notifier = createCaseNotifier({ loop, outbound, directory, enqueueSend, logger });
+  const slaService = createSlaService({
+    loop,
+    directory,
+    notify: notifier,
+    sla: slaPolicy,
+    typeName: (code) => opts.taxonomy.find((t) => t.code === code)?.name ?? '其他',
+    scheduleCheck: async (caseId, at) => {
+      await casesQueue.add('sla-check', { caseId }, { ...jobOptions, jobId: caseJobIds.slaCheck(caseId, at), delay: Math.max(0, at.getTime() - now().getTime()) });
+    },
+    now,
+    logger,
+  });
+  const caseService = createCaseService({
+    loop,
+    directory,
+    notify: notifier,
+    taxonomy: opts.taxonomy,
+    sla: slaPolicy,
+    rules: opts.routingRules ?? defaultRoutingRules(),
+    scheduleTimers: (c) => slaService.schedule(c),
+    scheduleDispatch,
+    now,
+    logger,
+  });
+  const notices = createNoticeService({ database, queues, channels: opts.channels, outbound, enqueueSend, jobOptions, logger, options: { now: opts.now, ...opts.notices } });
   const intake = createIntakeProcessor({
     inbox,
     directory,
@@ -69,8 +125,22 @@ export function createWorkers(opts: WorkersOptions) {
     classifier: opts.classifier,
     taxonomy: opts.taxonomy,
     // Order matters: the first handler that takes a message consumes it.
-    handlers: [createCaseQueryHandler({ cases, directory, taxonomy: opts.taxonomy })],
+    handlers: [
+      createOnboardingHandler({ onboarding: createOnboardingRepository(database.db), directory, logger }),
+      createCaseQueryHandler({ cases, directory, taxonomy: opts.taxonomy }),
+      createCaseCommandHandler({ service: caseService, loop, cases, classifier: opts.classifier, scheduleDispatch, enqueueSend, now }),
+      notices.handler,
+    ],
     enqueueSend,
+    now,
+    loopHooks: {
+      async duplicateOf(nodeId, type, text, inboundId) {
+        const since = new Date(now().getTime() - DUPLICATE_WINDOW_HOURS * 3600_000);
+        return findDuplicate(text, await loop.openSimilar(nodeId, type, since, inboundId)) ?? null;
+      },
+      merge: (c, personId, chatId, inboundId) => caseService.merge(c, personId, chatId, inboundId),
+      opened: (caseId) => scheduleDispatch(caseId, 'new'),
+    },
     logger,
   });
   const send = createSendProcessor({ outbound, channels: opts.channels, logger });
@@ -80,12 +150,27 @@ export function createWorkers(opts: WorkersOptions) {
     enqueueIntake,
     enqueueSend,
     graceMs: opts.sweepGraceMs ?? 60_000,
+    now,
+    also: [
+      {
+        name: 'dispatch',
+        run: async (before) => {
+          const ids = await loop.awaitingDispatch(before);
+          for (const id of ids) await caseService.dispatch(id);
+          return ids.length;
+        },
+      },
+      { name: 'sla', run: () => slaService.sweep() },
+    ],
     logger,
   });
 
   return {
     ingest,
     sweep,
+    /** The closed loop, for tests and tools: actions, and the SLA check a timer would run. */
+    cases: { service: caseService, sla: slaService, dispatch: scheduleDispatch },
+    notices,
     /** Start processing (and schedule the sweeper) in this process. */
     async start() {
       if (opts.runProcessors === false) return;
@@ -107,6 +192,8 @@ export function createWorkers(opts: WorkersOptions) {
       );
       queues.worker<SendJob>(QUEUES.send, (job: Job<SendJob>) => send(job), { concurrency });
       queues.worker(QUEUES.maintenance, () => sweep(), { concurrency: 1 });
+      queues.worker(CASES_QUEUE, createCaseJobProcessor({ service: caseService, sla: slaService }), { concurrency });
+      await notices.start();
       await maintenanceQueue.upsertJobScheduler('sweeper', { every: opts.sweepIntervalMs ?? 30_000 }, { name: 'sweep' });
       // One sweep at start-up catches what a crash left behind.
       await maintenanceQueue.add('sweep', {}, { jobId: `sweep-start-${Date.now()}`, removeOnComplete: true, removeOnFail: 100 });

@@ -34,3 +34,30 @@ export const defaultJobOptions: JobsOptions = {
   removeOnComplete: { age: 3600, count: 20000 },
   removeOnFail: { age: 7 * 24 * 3600 },
 };
+
+// Broadcast notices: one fan-out job per notice, then one paced delivery job per target chat on
+// its channel's queue (the queue's limiter is the channel's pace).
+export const NOTICE_QUEUES = {
+  fanout: 'notice-fanout',
+  /** One queue per channel, so each channel gets its own rate limit. */
+  deliver: (channel: string) => `notice-send-${channel}`,
+} as const;
+
+/** notice-fanout: resolve the targets once and queue one delivery per chat. */
+export const noticeFanoutJobSchema = z.object({ noticeId: z.number().int().positive() });
+export type NoticeFanoutJob = z.infer<typeof noticeFanoutJobSchema>;
+
+/** notice-send-<channel>: the notice itself, or a reminder round (keyed by the 提醒 message). */
+export const noticeDeliverJobSchema = z.object({
+  noticeId: z.number().int().positive(),
+  chatId: z.number().int().positive(),
+  kind: z.enum(['notice', 'remind']),
+  round: z.number().int().positive().optional(),
+});
+export type NoticeDeliverJob = z.infer<typeof noticeDeliverJobSchema>;
+
+export const noticeJobIds = {
+  fanout: (noticeId: number) => `notice-fanout-${noticeId}`,
+  deliver: (j: NoticeDeliverJob) =>
+    j.kind === 'notice' ? `notice-${j.noticeId}-chat-${j.chatId}` : `notice-${j.noticeId}-remind-${j.round}-chat-${j.chatId}`,
+};

@@ -87,6 +87,7 @@ export async function createQueueBackend(opts: QueueBackendOptions): Promise<Que
       options: `-c search_path=${schema},public`,
     });
     pool.on('error', () => {}); // idle-client errors surface on the next query instead
+    pool.setMaxListeners(100); // every queue and worker on the shared pool listens for errors
     const connection = pool;
     make = {
       queue: (n, d) => new Queue(n, { connection, defaultJobOptions: d }, createPostgresBackend),

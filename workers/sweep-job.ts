@@ -18,15 +18,19 @@ export function createSweepProcessor(deps: {
   /** Only rows older than this are swept, so the normal path is left alone. */
   graceMs: number;
   now?: () => Date;
+  /** Further sweeps (cases left undispatched, SLA timers missed), each returning what it did. */
+  also?: { name: string; run: (before: Date) => Promise<number> }[];
   logger: Log;
 }) {
-  return async function sweep(): Promise<{ intake: number; send: number }> {
+  return async function sweep(): Promise<Record<string, number>> {
     const before = new Date((deps.now?.() ?? new Date()).getTime() - deps.graceMs);
     const inbound = await deps.inbox.unfinished(before);
     for (const id of inbound) await deps.enqueueIntake(id);
     const outbound = await deps.outbound.stalePending(before);
     for (const id of outbound) await deps.enqueueSend(id);
-    if (inbound.length || outbound.length) deps.logger.info({ intake: inbound.length, send: outbound.length }, 'sweeper re-queued');
-    return { intake: inbound.length, send: outbound.length };
+    const result: Record<string, number> = { intake: inbound.length, send: outbound.length };
+    for (const a of deps.also ?? []) result[a.name] = await a.run(before);
+    if (Object.values(result).some((n) => n > 0)) deps.logger.info(result, 'sweeper acted');
+    return result;
   };
 }

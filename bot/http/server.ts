@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { handleSimApi } from '../sim/sim-api.js';
@@ -23,6 +23,8 @@ export interface HttpServerOptions {
   /** Database and queue reachable? */
   health: () => Promise<{ ok: boolean; checks: Record<string, string> }>;
   logger: Log;
+  /** Platform webhooks (e.g. Telegram's): each returns true when it answered the request. */
+  hooks?: ((req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>)[];
 }
 
 /** The local HTTP server: the sim page and API, and the health check. */
@@ -39,6 +41,7 @@ export function createHttpServer(opts: HttpServerOptions): Server {
         const h = await opts.health();
         return sendJson(res, h.ok ? 200 : 503, h);
       }
+      for (const hook of opts.hooks ?? []) if (await hook(req, res, url)) return;
       if (opts.sim && (await handleSimApi(opts.sim, req, res, url))) return;
       const asset = STATIC[url.pathname];
       if (asset && opts.sim && (req.method === 'GET' || req.method === 'HEAD')) {

@@ -14,6 +14,10 @@ export interface OpenCaseInput {
   reporterPersonId: number;
   chatId: number;
   nodeId: number | null;
+  /** resident (default) or patrol (自行发现 by a grid worker). */
+  source?: 'resident' | 'patrol';
+  /** When it was reported (the injected clock); the database's clock otherwise. */
+  at?: Date;
   /** Builds the reply from the new case number; stored in the same transaction. */
   reply: (caseNumber: number) => {
     channel: string;
@@ -46,6 +50,8 @@ export function createCaseRepository(db: Db) {
             reporterPersonId: input.reporterPersonId,
             chatId: input.chatId,
             nodeId: input.nodeId,
+            source: input.source ?? 'resident',
+            ...(input.at ? { createdAt: input.at, updatedAt: input.at } : {}),
           })
           .onConflictDoNothing({ target: cases.inboundMessageId })
           .returning();
@@ -56,11 +62,12 @@ export function createCaseRepository(db: Db) {
             caseId: caseRow.id,
             actorPersonId: input.reporterPersonId,
             actorKind: 'person',
-            action: 'report',
+            action: input.source === 'patrol' ? 'patrol_report' : 'report',
             fromStatus: null,
             toStatus: 'reported',
             note: c.summary,
             data: { engine: c.engine, confidence: c.confidence, caseType: c.caseType, level: c.level },
+            ...(input.at ? { at: input.at } : {}),
           });
           await tx
             .insert(caseReporters)

@@ -9,7 +9,7 @@ export type RoleName = (typeof roleAssignments.$inferSelect)['role'];
 export interface PersonRoles {
   personId: number;
   displayName: string;
-  roles: { role: RoleName; nodeId: number; nodeCode: string }[];
+  roles: { role: RoleName; nodeId: number; nodeCode: string; departmentId: number | null }[];
 }
 
 /** People, their accounts and roles, chats and their bindings. */
@@ -91,13 +91,22 @@ export function createDirectoryRepository(db: Db) {
       const ps = await db.select().from(people).where(inArray(people.id, personIds));
       for (const p of ps) out.set(p.id, { personId: p.id, displayName: p.displayName, roles: [] });
       const rs = await db
-        .select({ personId: roleAssignments.personId, role: roleAssignments.role, nodeId: orgNodes.id, nodeCode: orgNodes.code })
+        .select({ personId: roleAssignments.personId, role: roleAssignments.role, nodeId: orgNodes.id, nodeCode: orgNodes.code, departmentId: roleAssignments.departmentId })
         .from(roleAssignments)
         .innerJoin(orgNodes, eq(orgNodes.id, roleAssignments.nodeId))
         .where(inArray(roleAssignments.personId, personIds))
         .orderBy(asc(roleAssignments.id));
-      for (const r of rs) out.get(r.personId)?.roles.push({ role: r.role, nodeId: r.nodeId, nodeCode: r.nodeCode });
+      for (const r of rs) out.get(r.personId)?.roles.push({ role: r.role, nodeId: r.nodeId, nodeCode: r.nodeCode, departmentId: r.departmentId });
       return out;
+    },
+
+    /** The accounts of these people on one channel (for mentions). */
+    async identitiesOf(personIds: number[], channel: string): Promise<{ personId: number; platformUserId: string; displayName: string | null }[]> {
+      if (!personIds.length) return [];
+      return db
+        .select({ personId: identities.personId, platformUserId: identities.platformUserId, displayName: identities.displayName })
+        .from(identities)
+        .where(and(inArray(identities.personId, personIds), eq(identities.channel, channel)));
     },
 
     async displayName(personId: number): Promise<string> {

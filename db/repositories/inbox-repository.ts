@@ -79,7 +79,7 @@ export function createInboxRepository(db: Db) {
           status: result.status,
           outcome: result.outcome,
           classification: result.classification ?? null,
-          caseId: result.caseId ?? null,
+          caseId: result.caseId ?? undefined,
           chatId: result.chatId ?? undefined,
           personId: result.personId ?? undefined,
           processedAt: new Date(),

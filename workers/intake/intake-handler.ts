@@ -17,7 +17,7 @@ export interface IntakeContext {
    * Reply in the same chat. `key` makes the reply idempotent across job re-runs; the default
    * key allows one reply per inbound message.
    */
-  reply(text: string, opts?: { buttons?: Button[][]; key?: string; mention?: boolean }): Promise<void>;
+  reply(text: string, opts?: { buttons?: Button[][]; key?: string; mention?: boolean; caseId?: number }): Promise<void>;
 }
 
 /**
@@ -28,6 +28,9 @@ export interface IntakeHandler {
   name: string;
   /** Also see messages in groups that are not bound to a node (e.g. the bind command). */
   seesUnboundGroups?: boolean;
-  /** An outcome label when consumed (stored on the inbound row), null to pass the message on. */
-  handle(ctx: IntakeContext): Promise<string | null>;
+  /**
+   * An outcome label when consumed (stored on the inbound row, with the case it concerned),
+   * null to pass the message on.
+   */
+  handle(ctx: IntakeContext): Promise<string | { outcome: string; caseId?: number } | null>;
 }

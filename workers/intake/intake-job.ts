@@ -2,7 +2,8 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import { caseReceivedReply, unknownButtonReply } from '../../core/cases/replies.js';
 import type { Classifier, TaxonomyEntry } from '../../core/classification/types.js';
 import { prepareText } from '../../core/intake/prepare-text.js';
-import type { CaseRepository } from '../../db/repositories/case-repository.js';
+import type { CaseRepository, CaseRow } from '../../db/repositories/case-repository.js';
+import { residentTexts } from '../../core/cases/notifications.js';
 import type { DirectoryRepository } from '../../db/repositories/directory-repository.js';
 import type { InboxRepository } from '../../db/repositories/inbox-repository.js';
 import type { OutboundRepository } from '../../db/repositories/outbound-repository.js';
@@ -26,6 +27,14 @@ export interface IntakeDeps {
   handlers: IntakeHandler[];
   /** Queue the send job for a recorded outbound message. */
   enqueueSend(outboundId: number): Promise<void>;
+  /** The clock (injected in tests). */
+  now?: () => Date;
+  /** The closed loop's part in intake: duplicates join open cases; new cases get dispatched. */
+  loopHooks?: {
+    duplicateOf(nodeId: number, type: string, text: string, inboundId: number): Promise<CaseRow | null>;
+    merge(c: CaseRow, personId: number, chatId: number, inboundId: number): Promise<{ joined: boolean; count: number }>;
+    opened(caseId: number): Promise<void>;
+  };
   logger: Log;
 }
 
@@ -52,8 +61,8 @@ export function createIntakeProcessor(deps: IntakeDeps) {
       title: row.chatTitle ?? undefined,
       personId: isDirect ? personId : undefined,
     });
-    const finish = (status: 'processed' | 'ignored', outcome: string, classification?: unknown) =>
-      deps.inbox.finish(row.id, { status, outcome, classification, chatId: chat.id, personId }).then(() => outcome);
+    const finish = (status: 'processed' | 'ignored', outcome: string, classification?: unknown, caseId?: number) =>
+      deps.inbox.finish(row.id, { status, outcome, classification, chatId: chat.id, personId, caseId }).then(() => outcome);
 
     const unbound = chat.kind === 'group' && chat.nodeId === null;
     if (chat.kind === 'group' && !unbound) await deps.directory.addMember(chat.id, personId);
@@ -80,6 +89,7 @@ export function createIntakeProcessor(deps: IntakeDeps) {
           channel: row.channel,
           chatId: chat.id,
           platformChatId: row.platformChatId,
+          caseId: opts.caseId,
           payload,
         });
         await deps.enqueueSend(id);
@@ -88,8 +98,9 @@ export function createIntakeProcessor(deps: IntakeDeps) {
 
     for (const h of deps.handlers) {
       if (unbound && !h.seesUnboundGroups) continue;
-      const outcome = await h.handle(ctx);
-      if (outcome) return finish('processed', outcome);
+      const result = await h.handle(ctx);
+      if (typeof result === 'string') return finish('processed', result);
+      if (result) return finish('processed', result.outcome, undefined, result.caseId);
     }
     if (unbound) return finish('ignored', 'unbound_chat');
     if (ctx.action) {
@@ -106,6 +117,15 @@ export function createIntakeProcessor(deps: IntakeDeps) {
     }
 
     const nodeId = chat.nodeId ?? roles[0]?.nodeId ?? null;
+    // 重复: the same problem in the same grid within the window joins the first case.
+    if (deps.loopHooks && nodeId !== null && classification.caseType) {
+      const dup = await deps.loopHooks.duplicateOf(nodeId, classification.caseType, ctx.text, row.id);
+      if (dup) {
+        const { count } = await deps.loopHooks.merge(dup, personId, chat.id, row.id);
+        await ctx.reply(residentTexts.merged(dup.number, typeName(dup.type), count), { mention: true, caseId: dup.id });
+        return finish('processed', 'case_merged', classification, dup.id);
+      }
+    }
     const { caseRow, outboundId, created } = await deps.cases.openFromInbound({
       inboundMessageId: row.id,
       classification,
@@ -113,6 +133,7 @@ export function createIntakeProcessor(deps: IntakeDeps) {
       reporterPersonId: personId,
       chatId: chat.id,
       nodeId,
+      at: deps.now?.(),
       reply: (caseNumber) => ({
         channel: row.channel,
         platformChatId: row.platformChatId,
@@ -127,6 +148,7 @@ export function createIntakeProcessor(deps: IntakeDeps) {
       deps.logger.info({ inboundId: row.id, caseId: caseRow.id, caseNumber: caseRow.number, type: caseRow.type, level: caseRow.level }, 'case opened');
     }
     await deps.enqueueSend(outboundId);
+    if (created) await deps.loopHooks?.opened(caseRow.id);
     return 'case_opened';
   };
 }

@@ -1,0 +1,302 @@
+import { and, desc, eq, gte, inArray, isNotNull, lt, max, sql } from 'drizzle-orm';
+import type { CaseAction } from '../../core/cases/case-actions.js';
+import { OPEN_STATUSES, type CaseStatus } from '../../core/cases/case-status.js';
+import type { Candidate } from '../../core/cases/routing.js';
+import { OrgTree, type RoleOnNode } from '../../core/org/org-tree.js';
+import type { Db } from '../client.js';
+import {
+  caseCoHandlers,
+  caseEvents,
+  caseRatings,
+  caseReporters,
+  cases,
+  chats,
+  departments,
+  orgNodes,
+  outboundMessages,
+  roleAssignments,
+  slaMarks,
+} from '../schema.js';
+
+export type CaseRow = typeof cases.$inferSelect;
+type CasePatch = Partial<Omit<typeof cases.$inferInsert, 'id' | 'number' | 'status'>>;
+
+export class CaseConflictError extends Error {
+  override name = 'CaseConflictError';
+}
+
+/** Reads and writes for the closed loop: transitions with their events, people to route to. */
+export function createCaseLoopRepository(db: Db) {
+  return {
+    async byId(id: number): Promise<CaseRow | undefined> {
+      const [row] = await db.select().from(cases).where(eq(cases.id, id));
+      return row;
+    },
+
+    async byNumber(n: number): Promise<CaseRow | undefined> {
+      const [row] = await db.select().from(cases).where(eq(cases.number, n));
+      return row;
+    },
+
+    /**
+     * Move a case from `from` to `to` and log the event, atomically. Fails with
+     * CaseConflictError when the case is no longer in `from` (a replayed button, a race).
+     */
+    async transition(input: {
+      caseId: number;
+      from: CaseStatus;
+      to: CaseStatus;
+      action: CaseAction;
+      actorPersonId: number | null;
+      note?: string | null;
+      data?: unknown;
+      patch?: CasePatch;
+      at: Date;
+    }): Promise<{ caseRow: CaseRow; eventId: number }> {
+      return db.transaction(async (tx) => {
+        const [updated] = await tx
+          .update(cases)
+          .set({ ...input.patch, status: input.to, updatedAt: input.at })
+          .where(and(eq(cases.id, input.caseId), eq(cases.status, input.from)))
+          .returning();
+        if (!updated) throw new CaseConflictError(`case ${input.caseId} is no longer ${input.from}`);
+        const [ev] = await tx
+          .insert(caseEvents)
+          .values({
+            caseId: input.caseId,
+            actorPersonId: input.actorPersonId,
+            actorKind: input.actorPersonId ? 'person' : 'system',
+            action: input.action,
+            fromStatus: input.from,
+            toStatus: input.to,
+            note: input.note ?? null,
+            data: input.data ?? null,
+            at: input.at,
+          })
+          .returning({ id: caseEvents.id });
+        return { caseRow: updated, eventId: ev!.id };
+      });
+    },
+
+    async reporters(caseId: number): Promise<{ personId: number; chatId: number | null }[]> {
+      return db.select({ personId: caseReporters.personId, chatId: caseReporters.chatId }).from(caseReporters).where(eq(caseReporters.caseId, caseId));
+    },
+
+    /** Join a reporter to a case (merge); false when they already were one. */
+    async addReporter(caseId: number, personId: number, chatId: number, inboundMessageId: number | null): Promise<boolean> {
+      const rows = await db
+        .insert(caseReporters)
+        .values({ caseId, personId, chatId, inboundMessageId })
+        .onConflictDoNothing()
+        .returning({ p: caseReporters.personId });
+      return rows.length > 0;
+    },
+
+    async coHandlers(caseId: number): Promise<{ departmentId: number; role: string }[]> {
+      return db.select({ departmentId: caseCoHandlers.departmentId, role: caseCoHandlers.role }).from(caseCoHandlers).where(eq(caseCoHandlers.caseId, caseId));
+    },
+
+    async addCoHandler(caseId: number, departmentId: number, role: 'lead' | 'support'): Promise<boolean> {
+      const rows = await db.insert(caseCoHandlers).values({ caseId, departmentId, role }).onConflictDoNothing().returning({ d: caseCoHandlers.departmentId });
+      return rows.length > 0;
+    },
+
+    async departments(): Promise<{ id: number; code: string; name: string }[]> {
+      return db.select({ id: departments.id, code: departments.code, name: departments.name }).from(departments);
+    },
+
+    async tree(): Promise<OrgTree> {
+      return new OrgTree(await db.select({ id: orgNodes.id, code: orgNodes.code, name: orgNodes.name, level: orgNodes.level, parentId: orgNodes.parentId }).from(orgNodes));
+    },
+
+    /** Everyone with a role, with how many open cases they hold and when they last got one. */
+    async candidates(): Promise<Candidate[]> {
+      const roles = await db
+        .select({ personId: roleAssignments.personId, role: roleAssignments.role, nodeId: roleAssignments.nodeId, departmentId: roleAssignments.departmentId })
+        .from(roleAssignments);
+      const load = await db
+        .select({ personId: cases.handlerPersonId, open: sql<number>`count(*) filter (where ${cases.status} in ('dispatched','signed','in_progress'))::int`, last: max(cases.dispatchedAt) })
+        .from(cases)
+        .where(isNotNull(cases.handlerPersonId))
+        .groupBy(cases.handlerPersonId);
+      const byPerson = new Map<number, Candidate>();
+      for (const r of roles) {
+        const c = byPerson.get(r.personId) ?? { personId: r.personId, roles: [], openCases: 0, lastAssignedAt: null };
+        c.roles.push({ role: r.role, nodeId: r.nodeId, departmentId: r.departmentId });
+        byPerson.set(r.personId, c);
+      }
+      for (const l of load) {
+        const c = l.personId ? byPerson.get(l.personId) : undefined;
+        if (c) {
+          c.openCases = l.open;
+          c.lastAssignedAt = l.last ? new Date(l.last) : null;
+        }
+      }
+      return [...byPerson.values()];
+    },
+
+    async rolesOf(personId: number): Promise<RoleOnNode[]> {
+      return db
+        .select({ role: roleAssignments.role, nodeId: roleAssignments.nodeId, departmentId: roleAssignments.departmentId })
+        .from(roleAssignments)
+        .where(eq(roleAssignments.personId, personId));
+    },
+
+    /** People who sent this case back (退单). */
+    async returnedBy(caseId: number): Promise<number[]> {
+      const rows = await db
+        .select({ p: caseEvents.actorPersonId })
+        .from(caseEvents)
+        .where(and(eq(caseEvents.caseId, caseId), eq(caseEvents.action, 'return'), isNotNull(caseEvents.actorPersonId)));
+      return rows.map((r) => r.p!);
+    },
+
+    /** The person's direct chat with the bot (the most recent one, whatever the channel). */
+    async directChat(personId: number): Promise<typeof chats.$inferSelect | undefined> {
+      const [row] = await db
+        .select()
+        .from(chats)
+        .where(and(eq(chats.kind, 'direct'), eq(chats.personId, personId)))
+        .orderBy(desc(chats.id))
+        .limit(1);
+      return row;
+    },
+
+    async chat(id: number): Promise<typeof chats.$inferSelect | undefined> {
+      const [row] = await db.select().from(chats).where(eq(chats.id, id));
+      return row;
+    },
+
+    /** Group chats of a purpose bound to any of these nodes. */
+    async groupChats(purpose: 'managers' | 'work' | 'residents', nodeIds: number[]): Promise<(typeof chats.$inferSelect)[]> {
+      if (!nodeIds.length) return [];
+      return db
+        .select()
+        .from(chats)
+        .where(and(eq(chats.kind, 'group'), eq(chats.purpose, purpose), inArray(chats.nodeId, nodeIds)));
+    },
+
+    /** The case a bot message was about (a reply to it, a button under it). */
+    async caseOfMessage(channel: string, platformChatId: string, platformMessageId: string): Promise<number | null> {
+      const [row] = await db
+        .select({ caseId: outboundMessages.caseId })
+        .from(outboundMessages)
+        .where(
+          and(
+            eq(outboundMessages.channel, channel),
+            eq(outboundMessages.platformChatId, platformChatId),
+            eq(outboundMessages.platformMessageId, platformMessageId),
+            isNotNull(outboundMessages.caseId),
+          ),
+        )
+        .limit(1);
+      return row?.caseId ?? null;
+    },
+
+    /** Open cases of the same type in the same grid since `since` (duplicate candidates). */
+    async openSimilar(nodeId: number, type: string, since: Date, excludeInboundId: number): Promise<CaseRow[]> {
+      return db
+        .select()
+        .from(cases)
+        .where(
+          and(
+            eq(cases.nodeId, nodeId),
+            eq(cases.type, type),
+            gte(cases.createdAt, since),
+            inArray(cases.status, [...OPEN_STATUSES]),
+            sql`${cases.inboundMessageId} is distinct from ${excludeInboundId}`,
+          ),
+        )
+        .orderBy(cases.id);
+    },
+
+    /** Claim an SLA mark; true only for the first caller. */
+    async claimMark(caseId: number, key: string): Promise<boolean> {
+      const rows = await db.insert(slaMarks).values({ caseId, key }).onConflictDoNothing().returning({ k: slaMarks.key });
+      return rows.length > 0;
+    },
+
+    /** Cases with a running clock (deadlines or the rating grace period): what the SLA sweeper looks at. */
+    async withDeadlines(): Promise<CaseRow[]> {
+      return db.select().from(cases).where(inArray(cases.status, ['dispatched', 'signed', 'in_progress', 'resolved']));
+    },
+
+    async recordRating(r: { caseId: number; personId: number; round: number; fixed: boolean; satisfaction: string; comment: string | null }): Promise<boolean> {
+      const rows = await db.insert(caseRatings).values(r).onConflictDoNothing().returning({ p: caseRatings.personId });
+      return rows.length > 0;
+    },
+
+    async ratings(caseId: number, round: number) {
+      return db.select().from(caseRatings).where(and(eq(caseRatings.caseId, caseId), eq(caseRatings.round, round)));
+    },
+
+    /** Log an event that does not change the state; returns its id. */
+    async logEvent(e: { caseId: number; actorPersonId: number | null; action: CaseAction; status: CaseStatus; note?: string | null; data?: unknown; at: Date }): Promise<number> {
+      const [row] = await db.insert(caseEvents).values({
+        caseId: e.caseId,
+        actorPersonId: e.actorPersonId,
+        actorKind: e.actorPersonId ? 'person' : 'system',
+        action: e.action,
+        fromStatus: e.status,
+        toStatus: e.status,
+        note: e.note ?? null,
+        data: e.data ?? null,
+        at: e.at,
+      }).returning({ id: caseEvents.id });
+      return row!.id;
+    },
+
+    async patch(caseId: number, patch: CasePatch): Promise<void> {
+      await db.update(cases).set(patch).where(eq(cases.id, caseId));
+    },
+
+    /** The latest task card sent to a person for this case (to edit it in place). */
+    async cardOf(caseId: number, personId: number): Promise<number | null> {
+      const [row] = await db
+        .select({ id: outboundMessages.id })
+        .from(outboundMessages)
+        .where(sql`${outboundMessages.dedupeKey} like ${`card:${caseId}:${personId}:%`}`)
+        .orderBy(desc(outboundMessages.id))
+        .limit(1);
+      return row?.id ?? null;
+    },
+
+    /** People holding a role on any of these nodes. */
+    async peopleWithRole(roles: string[], nodeIds: number[]): Promise<number[]> {
+      if (!nodeIds.length || !roles.length) return [];
+      const rows = await db
+        .select({ p: roleAssignments.personId })
+        .from(roleAssignments)
+        .where(and(inArray(roleAssignments.nodeId, nodeIds), inArray(roleAssignments.role, roles as (typeof roleAssignments.$inferSelect)['role'][])));
+      return [...new Set(rows.map((r) => r.p))];
+    },
+
+    async departmentPeople(departmentId: number): Promise<number[]> {
+      const rows = await db.select({ p: roleAssignments.personId }).from(roleAssignments).where(eq(roleAssignments.departmentId, departmentId));
+      return [...new Set(rows.map((r) => r.p))];
+    },
+
+    /** Cases left in reported/returned (a crash before their dispatch job was queued). */
+    async awaitingDispatch(before: Date): Promise<number[]> {
+      const rows = await db
+        .select({ id: cases.id })
+        .from(cases)
+        .where(and(inArray(cases.status, ['reported', 'returned']), lt(cases.updatedAt, before)));
+      return rows.map((r) => r.id);
+    },
+
+    /** The latest resolved case this person reported (the one a bare "1" rates). */
+    async latestResolvedReportedBy(personId: number): Promise<CaseRow | undefined> {
+      const [row] = await db
+        .select({ c: cases })
+        .from(caseReporters)
+        .innerJoin(cases, eq(cases.id, caseReporters.caseId))
+        .where(and(eq(caseReporters.personId, personId), eq(cases.status, 'resolved')))
+        .orderBy(desc(cases.resolvedAt))
+        .limit(1);
+      return row?.c;
+    },
+  };
+}
+
+export type CaseLoopRepository = ReturnType<typeof createCaseLoopRepository>;

@@ -1,0 +1,159 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { and, eq } from 'drizzle-orm';
+import type { TelegramServer } from 'telegram-test-api/lib/telegramServer.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../app/config.js';
+import { createLogger } from '../../app/logger.js';
+import { startJiesu, type RunningJiesu } from '../../app/start.js';
+import { createOnboardingRepository } from '../../db/repositories/onboarding-repository.js';
+import { inboundMessages, orgNodes } from '../../db/schema.js';
+import { createTestDatabase, eachQueueBackend, eventually } from '../support/test-database.js';
+import { TOKEN, apiRecorder, botMessages, startTelegramServer, userPresses, userSays, type TgChat, type TgUser } from './telegram-support.js';
+
+const MANAGER: TgUser = { userId: 501, name: '孙丽' };
+const STRANGER: TgUser = { userId: 502, name: '路人' };
+const RESIDENT: TgUser = { userId: 601, name: '胡晓梅' };
+const dmOf = (u: TgUser): TgChat => ({ chatId: u.userId, type: 'private' });
+const GROUP: TgChat = { chatId: -1001200300, type: 'supergroup', title: '阳光社区第一网格居民群' };
+
+eachQueueBackend((backend) => {
+  describe('Telegram, end to end against telegram-test-api', () => {
+    let tg: TelegramServer;
+    let db: Awaited<ReturnType<typeof createTestDatabase>>;
+    let app: RunningJiesu;
+    const api = apiRecorder();
+
+    beforeAll(async () => {
+      tg = await startTelegramServer();
+      db = await createTestDatabase({ migrate: false });
+      app = await startJiesu(
+        parseConfig({
+          DATABASE_URL: db.url,
+          REDIS_URL: backend.redisUrl,
+          QUEUE_PREFIX: `tg${Date.now()}`,
+          PORT: '0',
+          SEED_DEMO: 'true',
+          JIESU_DATA_DIR: await mkdtemp(path.join(tmpdir(), 'jiesu-tg-')),
+          CLASSIFIER_ENGINE: 'keyword',
+          TELEGRAM_BOT_TOKEN: TOKEN,
+          TELEGRAM_API_ROOT: tg.config.apiURL,
+          TELEGRAM_RETRY_MAX_DELAY_SECONDS: '2',
+          // The group limit is tested with a fake clock; here it would only slow the test down.
+          TELEGRAM_RATE_GROUP_BURST: '50',
+        }),
+        { logger: createLogger({ level: 'silent', pretty: false }), telegram: { transformers: [api.transformer] } },
+      );
+    });
+    afterAll(async () => {
+      await app?.stop();
+      await tg?.stop();
+      await db?.drop();
+    });
+
+    const replyTo = (chat: TgChat, messageId: number) => eventually(async () => botMessages(tg, chat.chatId).find((m) => m.replyTo === messageId));
+    const inboundOutcome = (chat: TgChat, messageId: number) =>
+      eventually(async () => {
+        const [row] = await db.db
+          .select()
+          .from(inboundMessages)
+          .where(and(eq(inboundMessages.channel, 'telegram'), eq(inboundMessages.platformChatId, String(chat.chatId)), eq(inboundMessages.platformMessageId, String(messageId))));
+        return row && (row.status === 'processed' || row.status === 'ignored') ? row.outcome : undefined;
+      });
+
+    it('runs on long polling', () => {
+      expect(app.telegram?.mode).toBe('polling');
+    });
+
+    it('onboards a manager with an invite code in a direct chat', async () => {
+      const [street] = await db.db.select().from(orgNodes).where(eq(orgNodes.code, 'hp'));
+      const { code } = await createOnboardingRepository(db.db).createInvite({ role: 'manager', nodeId: street!.id });
+      const id = await userSays(tg, MANAGER, dmOf(MANAGER), `/start ${code}`);
+      const reply = await replyTo(dmOf(MANAGER), id);
+      expect(reply.text).toContain('绑定成功');
+      expect(reply.text).toContain('和平街道');
+      expect(reply.text).toContain('管理员');
+    });
+
+    it('refuses a wrong code', async () => {
+      const id = await userSays(tg, STRANGER, dmOf(STRANGER), '/start ABCD-EFGH');
+      expect((await replyTo(dmOf(STRANGER), id)).text).toContain('邀请码无效');
+    });
+
+    it('ignores an unbound group, refuses a stranger’s /bind and binds on the manager’s', async () => {
+      const early = await userSays(tg, RESIDENT, GROUP, '楼道的灯坏了好几天了');
+      expect(await inboundOutcome(GROUP, early)).toBe('unbound_chat');
+      const refused = await userSays(tg, RESIDENT, GROUP, '/bind hp-yg-01');
+      expect((await replyTo(GROUP, refused)).text).toContain('只有该节点或其上级节点的管理员');
+      const bind = await userSays(tg, MANAGER, GROUP, '/bind@TestNameBot hp-yg-01');
+      expect((await replyTo(GROUP, bind)).text).toContain('本群已绑定到「阳光社区第一网格」');
+      expect(botMessages(tg, GROUP.chatId).some((m) => m.replyTo === early)).toBe(false);
+    });
+
+    let caseNumber = 0;
+    it('answers a resident’s complaint in the bound group with #<number>, mentioning them', async () => {
+      const id = await userSays(tg, RESIDENT, GROUP, '3号楼楼道里堆满了杂物，消防通道都堵了，麻烦处理一下');
+      const reply = await replyTo(GROUP, id);
+      expect(reply.text).toMatch(/^@胡晓梅 您反映的问题已受理，工单 #\d+/);
+      expect(reply.entities).toEqual([{ type: 'text_mention', offset: 0, length: 4, user: expect.objectContaining({ id: RESIDENT.userId }) }]);
+      caseNumber = Number(/#(\d+)/.exec(reply.text)![1]);
+    });
+
+    it('ignores chatter', async () => {
+      const id = await userSays(tg, RESIDENT, GROUP, '收到，谢谢');
+      expect(await inboundOutcome(GROUP, id)).toBe('chatter');
+      expect(botMessages(tg, GROUP.chatId).some((m) => m.replyTo === id)).toBe(false);
+    });
+
+    it('answers a #n status query, after a 429 retried in place', async () => {
+      const before = api.calls.filter((c) => c.method === 'sendMessage').length;
+      api.failNext('sendMessage', { ok: false, error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } });
+      const id = await userSays(tg, RESIDENT, GROUP, `#${caseNumber}`);
+      const reply = await replyTo(GROUP, id);
+      expect(reply.text).toContain(`工单 #${caseNumber}`);
+      // Whichever message met the 429 (the reply, or a dispatch notice still under way) was
+      // sent again after retry_after, once, and arrived.
+      const sent = () => api.calls.filter((c) => c.method === 'sendMessage').slice(before).map((c) => c.payload.text as string);
+      const retried = await eventually(async () => sent().find((t, i, all) => all.indexOf(t) !== i));
+      expect(sent().filter((t) => t === retried)).toHaveLength(2);
+      await eventually(async () => botMessages(tg, GROUP.chatId).find((m) => m.text === retried));
+    });
+
+    it('says in a direct chat what it understands when sent a sticker', async () => {
+      await userSays(tg, RESIDENT, dmOf(RESIDENT), '', { sticker: { file_id: 'st1', file_unique_id: 'st1', type: 'regular', width: 512, height: 512, is_animated: false, is_video: false } });
+      const hint = await eventually(async () => botMessages(tg, RESIDENT.userId).find((m) => m.text.includes('我能看懂')));
+      expect(hint.text).toContain('文字、照片');
+    });
+
+    it('sends buttons, answers a press (stored as an action) and edits the message in place', async () => {
+      const channel = app.telegram!;
+      const { messageId } = await channel.send({ chatId: String(GROUP.chatId), text: '测试卡片', buttons: [[{ id: 'noop:1', label: '按钮' }]] });
+      const card = botMessages(tg, GROUP.chatId).find((m) => String(m.messageId) === messageId)!;
+      expect(card.buttons).toEqual([[{ text: '按钮', callback_data: 'noop:1' }]]);
+
+      await userPresses(tg, RESIDENT, GROUP, Number(messageId), 'noop:1');
+      const press = await eventually(async () => {
+        const rows = await db.db.select().from(inboundMessages).where(eq(inboundMessages.channel, 'telegram'));
+        return rows.find((r) => r.attachments.action?.buttonId === 'noop:1' && r.status !== 'received' && r.status !== 'queued');
+      });
+      expect(press.attachments.action).toEqual({ messageId, buttonId: 'noop:1' });
+      expect(press.outcome).toBe('action_unknown');
+      expect(api.calls.some((c) => c.method === 'answerCallbackQuery')).toBe(true);
+      await eventually(async () => botMessages(tg, GROUP.chatId).find((m) => m.text.includes('这个按钮已失效')));
+
+      await channel.edit(String(GROUP.chatId), messageId, { chatId: String(GROUP.chatId), text: '测试卡片（已处理）' });
+      const edited = botMessages(tg, GROUP.chatId).find((m) => String(m.messageId) === messageId)!;
+      expect(edited.text).toBe('测试卡片（已处理）');
+      expect(edited.buttons).toEqual([]);
+    });
+
+    it('splits a message over 4,096 characters', async () => {
+      const before = botMessages(tg, MANAGER.userId).length;
+      await app.telegram!.send({ chatId: String(MANAGER.userId), text: `${'日报'.repeat(2500)}\n\n${'周报'.repeat(500)}` });
+      const parts = botMessages(tg, MANAGER.userId).slice(before);
+      expect(parts).toHaveLength(2);
+      expect(parts.every((p) => p.text.length <= 4096)).toBe(true);
+    });
+  });
+});

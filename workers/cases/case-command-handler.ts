@@ -1,0 +1,133 @@
+import { formatCaseNumber } from '../../core/cases/case-number.js';
+import { commandHint } from '../../core/cases/notifications.js';
+import type { Classifier } from '../../core/classification/types.js';
+import { parseCaseCommand, type RatingAnswer } from '../../core/commands/parse-case-command.js';
+import type { CaseLoopRepository } from '../../db/repositories/case-loop-repository.js';
+import type { CaseRepository } from '../../db/repositories/case-repository.js';
+import type { IntakeContext, IntakeHandler } from '../intake/intake-handler.js';
+import type { CaseService } from './case-service.js';
+
+const RATING_BUTTONS: Record<string, RatingAnswer> = {
+  s: { fixed: true, satisfaction: 'satisfied' },
+  b: { fixed: true, satisfaction: 'basically_satisfied' },
+  u: { fixed: true, satisfaction: 'unsatisfied' },
+  x: { fixed: false, satisfaction: 'unsatisfied' },
+};
+const DIRECT_BUTTON_ACTIONS = { sign: 'sign' } as const;
+
+/**
+ * The loop in chat: 签收 / 进展 / 办结 / 退单 / 转派 / 延期 / 吹哨 (typed or as buttons), ratings,
+ * "我也遇到", and grid workers' patrol reports (上报).
+ */
+export function createCaseCommandHandler(deps: {
+  service: CaseService;
+  loop: CaseLoopRepository;
+  cases: CaseRepository;
+  classifier: Classifier;
+  scheduleDispatch(caseId: number, key: string): Promise<void>;
+  enqueueSend(outboundId: number): Promise<void>;
+  now: () => Date;
+}): IntakeHandler {
+  const actor = (ctx: IntakeContext) => ({ personId: ctx.personId, roles: ctx.roles.map((r) => ({ role: r.role, nodeId: r.nodeId, departmentId: r.departmentId })) });
+
+  async function button(ctx: IntakeContext, id: string): Promise<string | null> {
+    const [kind, what, num] = id.split(':');
+    const n = Number(num);
+    if (!Number.isInteger(n) || n <= 0) return null;
+    if (kind === 'c') {
+      if (what && what in DIRECT_BUTTON_ACTIONS) {
+        const r = await deps.service.act({ kind: 'act', action: DIRECT_BUTTON_ACTIONS[what as keyof typeof DIRECT_BUTTON_ACTIONS], caseNumber: n, text: '' }, actor(ctx));
+        await ctx.reply(r.text);
+        return r.ok ? 'case_action' : 'case_action_refused';
+      }
+      const hint = commandHint(what ?? '', n);
+      if (!hint) return null;
+      await ctx.reply(hint);
+      return 'case_action_hint';
+    }
+    if (kind === 'r' && what && RATING_BUTTONS[what]) {
+      const r = await deps.service.rate(ctx.personId, n, RATING_BUTTONS[what]!, '');
+      await ctx.reply(r?.text ?? `感谢您的评价！工单 ${formatCaseNumber(n)} 已关闭。`, { mention: true });
+      return r && !r.ok ? 'rating_refused' : 'rating';
+    }
+    if (kind === 'e' && (what === 'ok' || what === 'no')) {
+      const r = await deps.service.act({ kind: 'act', action: what === 'ok' ? 'approve_extension' : 'refuse_extension', caseNumber: n, text: '' }, actor(ctx));
+      await ctx.reply(r.text);
+      return r.ok ? 'case_action' : 'case_action_refused';
+    }
+    return null;
+  }
+
+  return {
+    name: 'case-commands',
+    async handle(ctx) {
+      if (ctx.action) return button(ctx, ctx.action.buttonId);
+      const cmd = parseCaseCommand(ctx.text);
+      if (!cmd) return null;
+      switch (cmd.kind) {
+        case 'malformed':
+          await ctx.reply(`格式不对，请这样写：${cmd.usage}`);
+          return 'command_malformed';
+        case 'act': {
+          const r = await deps.service.act(cmd, actor(ctx));
+          await ctx.reply(r.text, { mention: true });
+          return r.ok ? 'case_action' : 'case_action_refused';
+        }
+        case 'rate': {
+          const r = await deps.service.rate(ctx.personId, cmd.caseNumber, cmd.answer, cmd.comment);
+          // A bare "1" from someone with nothing to rate is just chatter.
+          if (!r && cmd.caseNumber === null) return null;
+          await ctx.reply(r?.text ?? '感谢您的评价，工单已关闭。', { mention: true });
+          return r && !r.ok ? 'rating_refused' : 'rating';
+        }
+        case 'me_too': {
+          const caseId =
+            cmd.caseNumber !== null
+              ? ((await deps.loop.byNumber(cmd.caseNumber))?.id ?? null)
+              : ctx.row.replyToPlatformMessageId
+                ? await deps.loop.caseOfMessage(ctx.row.channel, ctx.row.platformChatId, ctx.row.replyToPlatformMessageId)
+                : null;
+          const c = caseId ? await deps.loop.byId(caseId) : undefined;
+          if (!c) {
+            if (cmd.caseNumber === null && !ctx.row.replyToPlatformMessageId) return null;
+            await ctx.reply('没有找到要加入的工单。请回复机器人关于该工单的消息，或写「我也遇到 #编号」。');
+            return 'me_too_refused';
+          }
+          if (['resolved', 'closed', 'cancelled'].includes(c.status)) {
+            await ctx.reply(`工单 ${formatCaseNumber(c.number)} 已办结。如问题仍在，请直接描述问题重新反映。`, { mention: true });
+            return 'me_too_refused';
+          }
+          const { count } = await deps.service.merge(c, ctx.personId, ctx.chat.id, ctx.row.id);
+          await ctx.reply(`已合并到 ${formatCaseNumber(c.number)}（${deps.service.typeName(c.type)}）：同一问题已有 ${count} 人反映，处理进展会同步告诉您。`, { mention: true, caseId: c.id });
+          return { outcome: 'case_merged', caseId: c.id };
+        }
+        case 'patrol': {
+          const grid = ctx.roles.find((r) => r.role === 'grid_worker');
+          if (!grid) {
+            await ctx.reply('「上报」是网格员巡查上报问题用的。居民请直接在群里描述问题。');
+            return 'command_refused';
+          }
+          const classification = await deps.classifier.classify(cmd.text);
+          const { caseRow, created, outboundId } = await deps.cases.openFromInbound({
+            inboundMessageId: ctx.row.id,
+            classification: { ...classification, actionable: true, caseType: classification.caseType ?? 'other' },
+            description: cmd.text,
+            reporterPersonId: ctx.personId,
+            chatId: ctx.chat.id,
+            nodeId: grid.nodeId,
+            source: 'patrol',
+            at: deps.now(),
+            reply: (num) => ({
+              channel: ctx.row.channel,
+              platformChatId: ctx.row.platformChatId,
+              payload: { text: `已登记巡查上报：工单 ${formatCaseNumber(num)}（${deps.service.typeName(classification.caseType ?? 'other')}）。`, replyToPlatformMessageId: ctx.row.platformMessageId },
+            }),
+          });
+          await deps.enqueueSend(outboundId);
+          if (created) await deps.scheduleDispatch(caseRow.id, 'new');
+          return { outcome: 'patrol_case_opened', caseId: caseRow.id };
+        }
+      }
+    },
+  };
+}
