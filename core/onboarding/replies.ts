@@ -58,9 +58,24 @@ export function whoAmIReply(input: WhoAmIInput): string {
 export function helpReply(input: { roles: Role[]; chatKind: 'group' | 'direct' }): string {
   const lines = [HELP_TEXT, '· 发送「我是谁」查看您的身份和绑定；'];
   if (input.chatKind === 'direct') lines.push('· 工作人员收到邀请码后，在这里发送「绑定 邀请码」完成身份绑定。');
+  const handles = input.roles.some((r) => ['grid_worker', 'grid_leader', 'area_leader', 'street_chief', 'manager'].includes(r));
+  if (handles) {
+    lines.push(
+      '处置工单（在与机器人的私聊里）：',
+      '· 签收 #编号；进展 #编号 情况；办结 #编号 结果（都可附照片）；',
+      '· 退单 #编号 原因；转派 #编号 姓名或网格编码 原因；延期 #编号 天数 原因；吹哨 #编号 部门 [主办|协办]；',
+    );
+    if (input.roles.includes('grid_worker')) lines.push('· 上报 问题描述：登记巡查中自行发现的问题。');
+    if (input.roles.some((r) => r !== 'grid_worker' && r !== 'resident' && r !== 'household_leader' && r !== 'department')) {
+      lines.push('· 同意延期 #编号；驳回延期 #编号 原因。');
+    }
+  }
+  if (input.roles.includes('department')) lines.push('职能部门：· 进展 #编号 情况：报告协同处置的进展。');
   if (input.roles.includes('manager')) {
     lines.push(
       '管理员：',
+      '· 发通知：群发通知（可选范围、需确认、定时），「通知状态 编号」「提醒 编号」「撤回 编号」；',
+      '· 撤销 #编号 原因：撤销错误登记的工单；',
       '· 在群里发送「绑定群 节点编码」把群绑定到组织节点（可加「工作群」或「管理群」），发送「解绑群」解除；',
       '· 在服务器上运行 npx jiesu invite --role <角色> --node <节点编码> 生成邀请码，发给对方私聊机器人。',
     );

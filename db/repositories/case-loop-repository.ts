@@ -12,6 +12,7 @@ import {
   cases,
   chats,
   departments,
+  inboundMessages,
   orgNodes,
   outboundMessages,
   roleAssignments,
@@ -208,6 +209,16 @@ export function createCaseLoopRepository(db: Db) {
           ),
         )
         .orderBy(cases.id);
+    },
+
+    /** Photos that came with the case's reports (the opening message and merged ones). */
+    async photoCount(caseId: number): Promise<number> {
+      const rows = await db
+        .select({ a: inboundMessages.attachments })
+        .from(caseReporters)
+        .innerJoin(inboundMessages, eq(inboundMessages.id, caseReporters.inboundMessageId))
+        .where(eq(caseReporters.caseId, caseId));
+      return rows.reduce((n, r) => n + (r.a.photos?.length ?? 0), 0);
     },
 
     /** Claim an SLA mark; true only for the first caller. */

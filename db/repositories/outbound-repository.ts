@@ -1,4 +1,4 @@
-import { and, eq, lt, sql } from 'drizzle-orm';
+import { and, eq, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { outboundMessages, type OutboundPayload } from '../schema.js';
 
@@ -43,12 +43,15 @@ export function createOutboundRepository(db: Db) {
         .where(eq(outboundMessages.id, id));
     },
 
-    /** Pending rows older than `before` (a crash between commit and enqueue): re-queued by the sweeper. */
+    /**
+     * Pending rows older than `before` (a crash between commit and enqueue): re-queued by the
+     * sweeper. Notice deliveries are left to the notice service, which paces and recovers them.
+     */
     async stalePending(before: Date, limit = 500): Promise<number[]> {
       const rows = await db
         .select({ id: outboundMessages.id })
         .from(outboundMessages)
-        .where(and(eq(outboundMessages.status, 'pending'), lt(outboundMessages.createdAt, before)))
+        .where(and(eq(outboundMessages.status, 'pending'), lt(outboundMessages.createdAt, before), isNull(outboundMessages.noticeId)))
         .orderBy(outboundMessages.id)
         .limit(limit);
       return rows.map((r) => r.id);

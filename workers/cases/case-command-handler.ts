@@ -74,6 +74,9 @@ export function createCaseCommandHandler(deps: {
           return r.ok ? 'case_action' : 'case_action_refused';
         }
         case 'rate': {
+          // A "1" in reply to something that is not about a case (a notice to confirm) is not a rating.
+          const repliedTo = ctx.row.replyToPlatformMessageId;
+          if (cmd.caseNumber === null && repliedTo && !(await deps.loop.caseOfMessage(ctx.row.channel, ctx.row.platformChatId, repliedTo))) return null;
           const r = await deps.service.rate(ctx.personId, cmd.caseNumber, cmd.answer, cmd.comment);
           // A bare "1" from someone with nothing to rate is just chatter.
           if (!r && cmd.caseNumber === null) return null;

@@ -50,10 +50,11 @@ export function createCaseService(deps: CaseServiceDeps) {
   const slaFacts = (c: CaseRow) => ({ level: c.level, type: c.type, text: c.description });
 
   async function cardFor(c: CaseRow, tree: OrgTree) {
-    const [reporterName, co, deps2] = await Promise.all([
+    const [reporterName, co, departments, photos] = await Promise.all([
       c.reporterPersonId ? deps.directory.displayName(c.reporterPersonId) : Promise.resolve('—'),
       loop.coHandlers(c.id),
       loop.departments(),
+      loop.photoCount(c.id),
     ]);
     return taskCard({
       number: c.number,
@@ -64,11 +65,11 @@ export function createCaseService(deps: CaseServiceDeps) {
       location: c.location as Record<string, string>,
       placeName: tree.node(c.nodeId)?.name ?? '未知网格',
       reporterName,
-      photos: ((c.classification as { photos?: number } | null)?.photos ?? 0) as number,
+      photos,
       signDueAt: c.signDueAt,
       resolveDueAt: c.resolveDueAt,
       supervised: c.supervised,
-      coHandlers: co.map((x) => deps2.find((d) => d.id === x.departmentId)?.name ?? '').filter(Boolean),
+      coHandlers: co.map((x) => departments.find((d) => d.id === x.departmentId)?.name ?? '').filter(Boolean),
       timezone: tz,
     });
   }
