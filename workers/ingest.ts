@@ -12,10 +12,10 @@ interface Log {
  * Once `receive` resolves the message cannot be lost: if queueing fails the sweeper
  * re-queues it later.
  */
-export function createIngest(deps: { inbox: InboxRepository; enqueueIntake(inboundId: number): Promise<void>; logger: Log }) {
+export function createIngest(deps: { inbox: InboxRepository; enqueueIntake(inboundId: number): Promise<void>; now?: () => Date; logger: Log }) {
   return {
     async receive(m: InboundMessage): Promise<{ inboundId: number; duplicate: boolean }> {
-      const stored = await deps.inbox.store(m);
+      const stored = await deps.inbox.store(m, deps.now?.());
       if (!stored.created && stored.status !== 'received') {
         deps.logger.info({ inboundId: stored.id, channel: m.channel }, 'duplicate delivery ignored');
         return { inboundId: stored.id, duplicate: true };

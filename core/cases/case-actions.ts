@@ -18,6 +18,7 @@ export const CASE_ACTIONS = [
   'remind',
   'escalate',
   'merge',
+  'attach',
   'cancel',
 ] as const;
 export type CaseAction = (typeof CASE_ACTIONS)[number];
@@ -40,6 +41,7 @@ export const CASE_ACTION_NAMES: Record<CaseAction, string> = {
   remind: '提醒',
   escalate: '督办',
   merge: '合并',
+  attach: '补充材料',
   cancel: '撤销',
 };
 
@@ -67,6 +69,8 @@ export const TRANSITIONS: Record<CaseAction, { from: readonly CaseStatus[]; to: 
   remind: { from: ['dispatched', 'signed', 'in_progress'], to: 'same' },
   escalate: { from: ['reported', 'dispatched', 'signed', 'in_progress', 'returned'], to: 'same' },
   merge: { from: ['reported', 'dispatched', 'signed', 'in_progress', 'returned'], to: 'same' },
+  // A photo or location sent right after the report.
+  attach: { from: ['reported', 'dispatched', 'signed', 'in_progress', 'returned'], to: 'same' },
   cancel: { from: ['reported', 'dispatched', 'signed', 'in_progress', 'returned'], to: 'cancelled' },
 };
 

@@ -84,10 +84,10 @@ export function createCaseLoopRepository(db: Db) {
     },
 
     /** Join a reporter to a case (merge); false when they already were one. */
-    async addReporter(caseId: number, personId: number, chatId: number, inboundMessageId: number | null): Promise<boolean> {
+    async addReporter(caseId: number, personId: number, chatId: number, inboundMessageId: number | null, at: Date): Promise<boolean> {
       const rows = await db
         .insert(caseReporters)
-        .values({ caseId, personId, chatId, inboundMessageId })
+        .values({ caseId, personId, chatId, inboundMessageId, joinedAt: at })
         .onConflictDoNothing()
         .returning({ p: caseReporters.personId });
       return rows.length > 0;
@@ -215,10 +215,44 @@ export function createCaseLoopRepository(db: Db) {
     async photoCount(caseId: number): Promise<number> {
       const rows = await db
         .select({ a: inboundMessages.attachments })
-        .from(caseReporters)
-        .innerJoin(inboundMessages, eq(inboundMessages.id, caseReporters.inboundMessageId))
-        .where(eq(caseReporters.caseId, caseId));
+        .from(inboundMessages)
+        .where(
+          sql`${inboundMessages.caseId} = ${caseId} or ${inboundMessages.id} in (select ${caseReporters.inboundMessageId} from ${caseReporters} where ${caseReporters.caseId} = ${caseId})`,
+        );
       return rows.reduce((n, r) => n + (r.a.photos?.length ?? 0), 0);
+    },
+
+    /**
+     * One report is what a person sends within a short window: photos or a location sent just
+     * before the text join the case it opened.
+     */
+    async linkRecentMedia(personId: number, chatId: number, caseId: number, since: Date): Promise<number> {
+      const rows = await db
+        .update(inboundMessages)
+        .set({ caseId })
+        .where(
+          and(
+            eq(inboundMessages.personId, personId),
+            eq(inboundMessages.chatId, chatId),
+            eq(inboundMessages.outcome, 'media_only'),
+            gte(inboundMessages.receivedAt, since),
+            sql`${inboundMessages.caseId} is null`,
+          ),
+        )
+        .returning({ id: inboundMessages.id });
+      return rows.length;
+    },
+
+    /** The case this person reported most recently in this chat since `since` (photos sent after the text join it). */
+    async recentCaseReportedIn(personId: number, chatId: number, since: Date): Promise<CaseRow | undefined> {
+      const [row] = await db
+        .select({ c: cases })
+        .from(caseReporters)
+        .innerJoin(cases, eq(cases.id, caseReporters.caseId))
+        .where(and(eq(caseReporters.personId, personId), eq(caseReporters.chatId, chatId), gte(caseReporters.joinedAt, since)))
+        .orderBy(desc(caseReporters.joinedAt))
+        .limit(1);
+      return row?.c;
     },
 
     /** Claim an SLA mark; true only for the first caller. */

@@ -71,7 +71,7 @@ export function createCaseRepository(db: Db) {
           });
           await tx
             .insert(caseReporters)
-            .values({ caseId: caseRow.id, personId: input.reporterPersonId, chatId: input.chatId, inboundMessageId: input.inboundMessageId })
+            .values({ caseId: caseRow.id, personId: input.reporterPersonId, chatId: input.chatId, inboundMessageId: input.inboundMessageId, ...(input.at ? { joinedAt: input.at } : {}) })
             .onConflictDoNothing();
         }
         const reply = input.reply(caseRow.number);

@@ -12,7 +12,7 @@ export function createInboxRepository(db: Db) {
      * Store a message; the same platform message twice is one row.
      * Returns the row id and whether this call created it.
      */
-    async store(m: InboundMessage): Promise<{ id: number; created: boolean; status: InboundRow['status'] }> {
+    async store(m: InboundMessage, receivedAt?: Date): Promise<{ id: number; created: boolean; status: InboundRow['status'] }> {
       const inserted = await db
         .insert(inboundMessages)
         .values({
@@ -31,6 +31,7 @@ export function createInboxRepository(db: Db) {
           },
           replyToPlatformMessageId: m.replyToMessageId ?? null,
           sentAt: m.sentAt,
+          ...(receivedAt ? { receivedAt } : {}),
         })
         .onConflictDoNothing({
           target: [inboundMessages.channel, inboundMessages.platformChatId, inboundMessages.platformMessageId],

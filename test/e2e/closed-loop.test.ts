@@ -251,6 +251,30 @@ describe('the closed loop through the sim channel', () => {
     expect(await caseOf(n)).toMatchObject({ source: 'patrol', handlerPersonId: Number(await sim.who('李建国')) });
   });
 
+  it('makes one report of a photo sent just before the text, and of one sent just after', async () => {
+    const who = await sim.who('曾强');
+    const YG = 'g-hp-yg-01';
+    const photo = await sim.api('POST', `/api/sim/chats/${YG}/messages`, { from: who, photo: 'data:image/png;base64,iVBORw0KGgo=' });
+    expect(photo.status).toBe(201);
+    const n = await report('曾强', '我家楼下的消防通道被一辆白色面包车堵死了', YG);
+    const after = await sim.api('POST', `/api/sim/chats/${YG}/messages`, { from: who, location: { lat: 39.9, lng: 116.4, label: '阳光小区5栋' } });
+    await sim.answerTo(YG, after.body.id);
+    const handler = (await caseOf(n)).handlerPersonId!;
+    const name = (await db.sql`select display_name from people where id = ${handler}`)[0]!.display_name as string;
+    const taskCard = await card(name, n);
+    expect(taskCard.text).toContain('照片 1 张');
+    const actions = (await db.db.select().from(caseEvents).where(eq(caseEvents.caseId, (await caseOf(n)).id))).map((e) => e.action);
+    expect(actions).toContain('attach');
+  });
+
+  it('stores a very long message whole and processes its first 4,096 characters', async () => {
+    const long = `楼下的垃圾站又满了，${'臭味很大。'.repeat(2000)}`;
+    const id = await sim.say(G, '郭敏', long);
+    await sim.answerTo(G, id);
+    const [row] = await db.sql`select length(text) as n, outcome from inbound_messages where platform_chat_id = ${G} and platform_message_id = ${id}`;
+    expect(row).toMatchObject({ n: long.length, outcome: 'case_opened' });
+  });
+
   it('keeps a case across a restart mid-way and sends nothing twice', async () => {
     const n = await report('朱宏', '楼下小饭馆油烟直排，熏得窗户都不敢开');
     const dm = await sim.dm('李建国');

@@ -354,7 +354,7 @@ export function createCaseService(deps: CaseServiceDeps) {
 
   /** Join a report to an open case (duplicate or "我也遇到"): one more reporter, higher priority. */
   async function merge(c: CaseRow, personId: number, chatId: number, inboundMessageId: number | null): Promise<{ joined: boolean; count: number }> {
-    const joined = await loop.addReporter(c.id, personId, chatId, inboundMessageId);
+    const joined = await loop.addReporter(c.id, personId, chatId, inboundMessageId, deps.now());
     const count = (await loop.reporters(c.id)).length;
     if (joined) {
       await loop.patch(c.id, { priority: c.priority + 1 });

@@ -34,6 +34,10 @@ export interface IntakeDeps {
     duplicateOf(nodeId: number, type: string, text: string, inboundId: number): Promise<CaseRow | null>;
     merge(c: CaseRow, personId: number, chatId: number, inboundId: number): Promise<{ joined: boolean; count: number }>;
     opened(caseId: number): Promise<void>;
+    /** Photos or a location alone: the case this person just reported here, if any (now linked). */
+    attachMedia(personId: number, chatId: number, inboundId: number): Promise<CaseRow | null>;
+    /** After a case opens: link the photos this person sent just before. */
+    linkRecentMedia(personId: number, chatId: number, caseId: number): Promise<void>;
   };
   logger: Log;
 }
@@ -108,7 +112,13 @@ export function createIntakeProcessor(deps: IntakeDeps) {
       return finish('ignored', 'action_unknown');
     }
     const hasMedia = Boolean(row.attachments.photos?.length || row.attachments.location);
-    if (!ctx.text) return finish('ignored', hasMedia ? 'media_only' : 'empty');
+    if (!ctx.text) {
+      if (!hasMedia) return finish('ignored', 'empty');
+      const c = await deps.loopHooks?.attachMedia(personId, chat.id, row.id);
+      if (!c) return finish('ignored', 'media_only');
+      await ctx.reply(`已将${row.attachments.photos?.length ? '照片' : '位置'}补充到工单 #${c.number}。`, { mention: true, caseId: c.id });
+      return finish('processed', 'media_attached', undefined, c.id);
+    }
 
     const classification = await deps.classifier.classify(ctx.text);
     if (!classification.actionable) {
@@ -148,7 +158,10 @@ export function createIntakeProcessor(deps: IntakeDeps) {
       deps.logger.info({ inboundId: row.id, caseId: caseRow.id, caseNumber: caseRow.number, type: caseRow.type, level: caseRow.level }, 'case opened');
     }
     await deps.enqueueSend(outboundId);
-    if (created) await deps.loopHooks?.opened(caseRow.id);
+    if (created) {
+      await deps.loopHooks?.linkRecentMedia(personId, chat.id, caseRow.id);
+      await deps.loopHooks?.opened(caseRow.id);
+    }
     return 'case_opened';
   };
 }

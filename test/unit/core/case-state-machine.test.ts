@@ -4,24 +4,24 @@ import { CASE_STATUSES, type CaseStatus } from '../../../core/cases/case-status.
 
 /** The whole table, written out independently of TRANSITIONS: state × action → next or refused. */
 const EXPECTED: Record<CaseStatus, Partial<Record<CaseAction, CaseStatus>>> = {
-  reported: { dispatch: 'dispatched', escalate: 'reported', merge: 'reported', cancel: 'cancelled' },
+  reported: { dispatch: 'dispatched', escalate: 'reported', merge: 'reported', attach: 'reported', cancel: 'cancelled' },
   dispatched: {
     sign: 'signed', return: 'returned', transfer: 'dispatched', whistle: 'dispatched', remind: 'dispatched',
-    escalate: 'dispatched', merge: 'dispatched', cancel: 'cancelled',
+    escalate: 'dispatched', merge: 'dispatched', attach: 'dispatched', cancel: 'cancelled',
   },
   signed: {
     progress: 'in_progress', resolve: 'resolved', return: 'returned', transfer: 'dispatched', request_extension: 'signed',
     approve_extension: 'signed', refuse_extension: 'signed', whistle: 'signed', remind: 'signed', escalate: 'signed',
-    merge: 'signed', cancel: 'cancelled',
+    merge: 'signed', attach: 'signed', cancel: 'cancelled',
   },
   in_progress: {
     progress: 'in_progress', resolve: 'resolved', return: 'returned', transfer: 'dispatched', request_extension: 'in_progress',
     approve_extension: 'in_progress', refuse_extension: 'in_progress', whistle: 'in_progress', remind: 'in_progress',
-    escalate: 'in_progress', merge: 'in_progress', cancel: 'cancelled',
+    escalate: 'in_progress', merge: 'in_progress', attach: 'in_progress', cancel: 'cancelled',
   },
   resolved: { rate_satisfied: 'closed', rate_unsatisfied: 'in_progress', close_no_feedback: 'closed' },
   closed: {},
-  returned: { dispatch: 'dispatched', escalate: 'returned', merge: 'returned', cancel: 'cancelled' },
+  returned: { dispatch: 'dispatched', escalate: 'returned', merge: 'returned', attach: 'returned', cancel: 'cancelled' },
   cancelled: {},
 };
 
