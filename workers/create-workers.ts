@@ -62,6 +62,9 @@ export interface WorkersOptions {
   notices?: NoticeOptions;
 }
 
+/** Text, photos and a location sent by one person within this window form one report. */
+const REPORT_WINDOW_MS = 10 * 60_000;
+
 export function createWorkers(opts: WorkersOptions) {
   const { database, queues, logger } = opts;
   const inbox = createInboxRepository(database.db);
@@ -81,7 +84,7 @@ export function createWorkers(opts: WorkersOptions) {
     await sendQueue.add('send', { outboundId }, { ...jobOptions, jobId: jobIds.send(outboundId) });
   };
 
-  const ingest = createIngest({ inbox, enqueueIntake, logger });
+  const ingest = createIngest({ inbox, enqueueIntake, now: opts.now, logger });
 
   // The closed loop: dispatch, handling, supervision, evaluation.
   const now = opts.now ?? (() => new Date());
@@ -140,6 +143,15 @@ export function createWorkers(opts: WorkersOptions) {
       },
       merge: (c, personId, chatId, inboundId) => caseService.merge(c, personId, chatId, inboundId),
       opened: (caseId) => scheduleDispatch(caseId, 'new'),
+      async attachMedia(personId, chatId, inboundId) {
+        const c = await loop.recentCaseReportedIn(personId, chatId, new Date(now().getTime() - REPORT_WINDOW_MS));
+        if (!c || !['reported', 'dispatched', 'signed', 'in_progress'].includes(c.status)) return null;
+        await loop.logEvent({ caseId: c.id, actorPersonId: personId, action: 'attach', status: c.status, data: { inboundId }, at: now() });
+        return c;
+      },
+      async linkRecentMedia(personId, chatId, caseId) {
+        await loop.linkRecentMedia(personId, chatId, caseId, new Date(now().getTime() - REPORT_WINDOW_MS));
+      },
     },
     logger,
   });
