@@ -1,5 +1,6 @@
 /** The organisation tree as plain data: street → community → grid (→ household). */
-export type NodeLevel = 'street' | 'community' | 'grid' | 'household';
+export const NODE_LEVELS = ['street', 'community', 'grid', 'household'] as const;
+export type NodeLevel = (typeof NODE_LEVELS)[number];
 
 export interface OrgNode {
   id: number;
