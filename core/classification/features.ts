@@ -38,6 +38,12 @@ export interface FeatureOptions {
   titleFeatures: number;
   /** Only the first this many characters are used (0 = all). Long bodies dilute the title. */
   maxChars: number;
+  /**
+   * Normalise the title namespace as its own block: the text block and the title block are
+   * each L2-normalised, the title block is scaled by `titleFeatures`, and the result is
+   * L2-normalised again (default false: one joint normalisation).
+   */
+  titleBlock: boolean;
 }
 
 export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = {
@@ -52,6 +58,7 @@ export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = {
   maxDfRatio: 1,
   titleFeatures: 0,
   maxChars: 0,
+  titleBlock: false,
 };
 
 const FNV_OFFSET = 0x811c9dc5;
@@ -217,15 +224,34 @@ export class FeatureExtractor {
     const idx = new Int32Array(touched.length);
     const val = new Float32Array(touched.length);
     let norm = 0;
+    let titleNorm = 0;
+    const block = this.options.titleBlock && titleIdx !== null;
     for (let k = 0; k < touched.length; k++) {
       const i = touched[k]!;
       const tf = sc[i]!;
       sc[i] = 0;
       let w = (this.options.sublinearTf ? 1 + Math.log(tf) : tf) * this.idf[i]!;
-      if (titleIdx !== null && (titleIdx as Set<number>).has(i)) w *= titleScale;
+      const inTitle = titleIdx !== null && (titleIdx as Set<number>).has(i);
+      if (block) {
+        if (inTitle) titleNorm += w * w;
+        else norm += w * w;
+      } else {
+        if (inTitle) w *= titleScale;
+        norm += w * w;
+      }
       idx[k] = i;
       val[k] = w;
-      norm += w * w;
+    }
+    if (block) {
+      // each block to unit length, the title block scaled, then the whole vector to unit length
+      const bs = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+      const ts = titleNorm > 0 ? titleScale / Math.sqrt(titleNorm) : 0;
+      const titles = titleIdx as unknown as Set<number>;
+      norm = 0;
+      for (let k = 0; k < val.length; k++) {
+        val[k]! *= titles.has(idx[k]!) ? ts : bs;
+        norm += val[k]! * val[k]!;
+      }
     }
     if (norm > 0) {
       const inv = 1 / Math.sqrt(norm);

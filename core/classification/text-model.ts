@@ -44,10 +44,12 @@ export interface TextModelOptions {
 
 /** Defaults tuned by grouped 5-fold CV on long complaint texts (see README of the eval CLI). */
 export const DEFAULT_TEXT_MODEL_OPTIONS: TextModelOptions = {
-  features: { maxN: 2, minDf: 2, wordFeatures: false },
+  // char 1–2-grams plus the title as its own L2-normalised block (weight 0.5): grouped 5-fold
+  // CV macro-F1 +0.004…+0.013 over seeds 42/7/123 on long complaint texts, titles-only −0.005
+  features: { maxN: 2, minDf: 2, wordFeatures: false, titleFeatures: 0.5, titleBlock: true },
   sgd: {},
   learner: 'svm',
-  svm: {},
+  svm: { C: 1 },
   nbWeight: 0,
   nbAlpha: 0.3,
   titleWeight: 1,

@@ -9,6 +9,10 @@ describe('text normalisation', () => {
   it('takes the title part before the first space', () => {
     expect(titlePart('小区电梯坏了 我是3栋业主，电梯已经坏了三天')).toBe('小区电梯坏了');
   });
+  it('finds a title glued to its body before a salutation or a repetition of its start', () => {
+    expect(titlePart('幸福路公交站台被占用尊敬的领导：您好，幸福路公交站台每天被小贩占用。')).toBe('幸福路公交站台被占用');
+    expect(titlePart('东门菜市场夜间噪音扰民东门菜市场每天凌晨三点开始卸货，吵得人睡不着。')).toBe('东门菜市场夜间噪音扰民');
+  });
 });
 
 describe('feature extraction', () => {
@@ -25,6 +29,21 @@ describe('feature extraction', () => {
     expect(norm).toBeCloseTo(1, 5);
     expect(fe.transform('完全陌生的字句').idx.length).toBe(0);
     for (let i = 1; i < v.idx.length; i++) expect(v.idx[i]!).toBeGreaterThan(v.idx[i - 1]!);
+  });
+  it('normalises the title as its own block when titleBlock is set', () => {
+    const opts = { maxN: 2, titleFeatures: 0.5, titleBlock: true };
+    const docs = ['路灯不亮 晚上小区里很黑很黑很黑很黑', '电梯坏了 三天没人修理电梯'];
+    const fe = new FeatureExtractor(opts).fit(docs);
+    const plain = new FeatureExtractor({ maxN: 2 }).fit(docs);
+    const v = fe.transform(docs[0]!);
+    const body = plain.transform(docs[0]!);
+    const norm = Math.sqrt(Array.from(v.val).reduce((s, x) => s + x * x, 0));
+    expect(norm).toBeCloseTo(1, 5);
+    // body block (norm 1) + title block (norm 0.5), renormalised: body part has norm 1/sqrt(1.25)
+    expect(v.idx.length).toBeGreaterThan(body.idx.length);
+    const state = JSON.parse(JSON.stringify(fe.toJSON()));
+    const back = FeatureExtractor.fromJSON(state).transform(docs[0]!);
+    expect(Array.from(back.val)).toEqual(Array.from(v.val));
   });
   it('round-trips through JSON', () => {
     const fe = new FeatureExtractor().fit(['电梯坏了', '路灯不亮']);
