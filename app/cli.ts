@@ -13,6 +13,7 @@ import { seedDemo } from '../db/seed-demo.js';
 import { runClassify } from './commands/classify.js';
 import { runEval } from './commands/eval.js';
 import { runInvite } from './commands/invite.js';
+import { runReport } from './commands/report.js';
 import { ConfigError, loadConfig } from './config.js';
 import { loadTaxonomy } from './load-taxonomy.js';
 import { createLogger } from './logger.js';
@@ -32,6 +33,8 @@ const USAGE = `用法: npx jiesu <命令>
   invite --role <角色> --node <节点编码> [--department <部门编码>]
                                   生成一次性邀请码（7 天有效），最后一行即邀请码
   case show <编号> [--json]        打印一个工单的时间线
+  report --period day|week|month [--date YYYY-MM-DD] [--node 节点编码] [--json] [--chart 文件.png]
+                                  日报/周报/月报（默认今天所在的周期，截至现在）
   eval --train FILE (--test FILE | --cv K) [--titles FILE] [--engine offline|llm|hybrid] [--json]
                                   训练并评估分类器（CSV：id,label,text）
   classify [--engine offline|llm|hybrid] [--json]
@@ -124,6 +127,15 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
     if (cmd === 'org' && sub === 'list') return await orgList(rest, io);
     if (cmd === 'invite') return await runInvite(argv.slice(1), io, (fn) => withStore((s) => fn(s.database.db)));
     if (cmd === 'case' && sub === 'show') return await caseShow(rest, io);
+    if (cmd === 'report') {
+      const config = loadConfig();
+      return await runReport(argv.slice(1), io, {
+        withDb: (fn) => withStore((s) => fn(s.database.db)),
+        taxonomy: await loadTaxonomy(),
+        timezone: config.JIESU_TIMEZONE,
+        basicWeight: config.REPORT_BASIC_SATISFACTION_WEIGHT,
+      });
+    }
     if (cmd === 'eval') return await runEval(argv.slice(1), io);
     if (cmd === 'classify') {
       process.stdin.setEncoding('utf8');

@@ -39,10 +39,22 @@ export const envSchema = z.object({
   LLM_TIMEOUT_MS: z.coerce.number().int().min(100).default(15000),
   HYBRID_THRESHOLD: z.coerce.number().min(0).max(1).default(0.6),
   SIM_ENABLED: bool.default(true),
+  /** Broadcast pacing per channel, e.g. "telegram=25/s,chat=20/min;wechat=12/min,jitter=1000-4000". */
+  NOTICE_PACE: z.string().optional(),
   /** A deployment's own deadlines and holiday calendar (default: config/sla.json). */
   SLA_CONFIG_FILE: z.string().optional(),
   /** A deployment's own routing rules (default: config/routing.json). */
   ROUTING_CONFIG_FILE: z.string().optional(),
+  /** Scheduled reports (日碰头 / 周点评 / 月通报); cron patterns in JIESU_TIMEZONE. */
+  REPORTS_ENABLED: bool.default(true),
+  REPORT_DAILY_CRON: z.string().trim().regex(/^(\S+\s+){4,5}\S+$/, 'a cron pattern with 5 or 6 fields, e.g. "0 9 * * *"').default('0 9 * * *'),
+  REPORT_WEEKLY_CRON: z.string().trim().regex(/^(\S+\s+){4,5}\S+$/, 'a cron pattern with 5 or 6 fields, e.g. "0 9 * * *"').default('0 9 * * 1'),
+  REPORT_MONTHLY_CRON: z.string().trim().regex(/^(\S+\s+){4,5}\S+$/, 'a cron pattern with 5 or 6 fields, e.g. "0 9 * * *"').default('0 9 1 * *'),
+  /** Weight of 基本满意 in the satisfaction rate (满意 counts 1, 不满意 0). */
+  REPORT_BASIC_SATISFACTION_WEIGHT: z.coerce.number().min(0).max(1).default(0.9),
+  /** A CJK font for report charts (default: found among the usual system font paths). */
+  REPORT_FONT_FILE: z.string().optional(),
+  REPORT_FONT_FAMILY: z.string().optional(),
   /** Set: run on Telegram (from @BotFather). */
   TELEGRAM_BOT_TOKEN: z
     .string()
@@ -63,6 +75,31 @@ export const envSchema = z.object({
   TELEGRAM_RATE_GROUP_PER_MINUTE: z.coerce.number().positive().default(20),
   TELEGRAM_RATE_GROUP_BURST: z.coerce.number().int().min(1).default(3),
   TELEGRAM_RETRY_MAX_DELAY_SECONDS: z.coerce.number().int().min(0).default(5),
+  /** Set: run on WeChat with this Wechaty puppet (e.g. wechaty-puppet-wechat4u, wechaty-puppet-service). */
+  WECHATY_PUPPET: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v)),
+  /** Token for puppet-service providers (WECHATY_PUPPET=wechaty-puppet-service). */
+  WECHATY_PUPPET_SERVICE_TOKEN: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v)),
+  /** Run on WeChat with the default puppet (wechaty-puppet-wechat4u) when WECHATY_PUPPET is unset. */
+  WECHAT_ENABLED: bool.default(false),
+  /** The account's paced queue: a random gap between messages, caps per room and per day. */
+  WECHAT_MIN_GAP_MS: z.coerce.number().int().min(0).default(1000),
+  WECHAT_MAX_GAP_MS: z.coerce.number().int().min(0).default(3000),
+  WECHAT_ROOM_DAILY_CAP: z.coerce.number().int().min(1).default(80),
+  WECHAT_DAILY_CAP: z.coerce.number().int().min(1).default(800),
+  /** Share of the daily cap broadcast notices may use (the rest is kept for cases). */
+  WECHAT_NOTICE_SHARE: z.coerce.number().min(0).max(1).default(0.7),
+  /** Back-offs: after WeChat says "too frequent", and after WECHAT_FAILURE_THRESHOLD failed sends in a row. */
+  WECHAT_TOO_FREQUENT_BACKOFF_MINUTES: z.coerce.number().min(0).default(60),
+  WECHAT_FAILURE_BACKOFF_MINUTES: z.coerce.number().min(0).default(10),
+  WECHAT_FAILURE_THRESHOLD: z.coerce.number().int().min(1).default(3),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -101,6 +138,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   }
   if (e.TELEGRAM_WEBHOOK_URL && !e.TELEGRAM_WEBHOOK_SECRET) {
     problems.push('TELEGRAM_WEBHOOK_SECRET: required when TELEGRAM_WEBHOOK_URL is set');
+  }
+  if (e.WECHAT_MAX_GAP_MS < e.WECHAT_MIN_GAP_MS) {
+    problems.push('WECHAT_MAX_GAP_MS: must not be less than WECHAT_MIN_GAP_MS');
   }
   if (problems.length) throw new ConfigError(problems);
   return {

@@ -12,10 +12,13 @@ import { createHttpServer, listen } from '../bot/http/server.js';
 import { SimChannel } from '../bot/sim/sim-channel.js';
 import { SendLimiter } from '../bot/telegram/send-limiter.js';
 import { TelegramChannel, type TelegramChannelOptions } from '../bot/telegram/telegram-channel.js';
+import type { WechatChannel, WechatChannelOptions } from '../bot/wechat/wechat-channel.js';
 import { createSimRepository } from '../db/repositories/sim-repository.js';
 import { seedDemo } from '../db/seed-demo.js';
+import { parsePaceSpec } from '../core/notices/pacing.js';
 import { loadPolicies } from '../workers/cases/default-policies.js';
 import { createWorkers, type Workers } from '../workers/create-workers.js';
+import { reportOptionsFromConfig } from '../workers/reports/report-service.js';
 import { createQueueBackend, type QueueBackend } from '../workers/queue-backend.js';
 import type { Config } from './config.js';
 import { DEFAULT_PROMPTS_DIR, loadTaxonomy } from './load-taxonomy.js';
@@ -29,6 +32,7 @@ export interface RunningJiesu {
   workers: Workers;
   sim?: SimChannel;
   telegram?: TelegramChannel;
+  wechat?: WechatChannel;
   server: Server;
   /** http://host:port of the local page and API. */
   url: string;
@@ -41,6 +45,8 @@ export interface StartOptions {
   classifier?: Classifier;
   /** Extra Telegram channel options (tests: API transformers). */
   telegram?: Partial<TelegramChannelOptions>;
+  /** Extra WeChat channel options (tests: the mock puppet). */
+  wechat?: Partial<WechatChannelOptions>;
   /** The clock (tests inject a fake one so deadlines pass at once). */
   now?: () => Date;
 }
@@ -114,11 +120,22 @@ export async function startJiesu(config: Config, opts: StartOptions): Promise<Ru
       });
       channels.set(telegram.name, telegram);
     }
+    let wechat: WechatChannel | undefined;
+    let wechatNoticeGate: import('./wechat.js').WechatSetup['noticeGate'] | undefined;
+    if (config.WECHATY_PUPPET || config.WECHAT_ENABLED || opts.wechat?.puppet) {
+      // Imported only here: set-ups without WeChat never load Wechaty.
+      const { createWechat } = await import('./wechat.js');
+      const setup = await createWechat(config, { db: store.database.db, queues, channels: () => channels.keys(), logger, overrides: opts.wechat });
+      wechat = setup.channel;
+      wechatNoticeGate = setup.noticeGate;
+      channels.set(wechat.name, wechat);
+    }
 
     const policies = await loadPolicies({ sla: config.SLA_CONFIG_FILE, routing: config.ROUTING_CONFIG_FILE });
     const workers = createWorkers({
       ...policies,
       now: opts.now,
+      notices: { pace: parsePaceSpec(config.NOTICE_PACE), timezone: config.JIESU_TIMEZONE, now: opts.now, ...(wechatNoticeGate ? { gates: { wechat: wechatNoticeGate } } : {}) },
       database: store.database,
       queues,
       channels,
@@ -127,6 +144,7 @@ export async function startJiesu(config: Config, opts: StartOptions): Promise<Ru
       logger,
       concurrency: config.WORKER_CONCURRENCY,
       sweepIntervalMs: config.SWEEP_INTERVAL_SECONDS * 1000,
+      reports: reportOptionsFromConfig(config),
     });
     await workers.start();
 
@@ -173,6 +191,7 @@ export async function startJiesu(config: Config, opts: StartOptions): Promise<Ru
       workers,
       sim,
       telegram,
+      wechat,
       server,
       url: `http://${config.HOST}:${port}`,
       stop: stopAll,

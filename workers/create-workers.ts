@@ -30,6 +30,7 @@ import { createCaseNotifier } from './cases/case-notifier.js';
 import { createCaseService } from './cases/case-service.js';
 import { createSlaService } from './cases/sla-service.js';
 import { createNoticeService, type NoticeOptions } from './notices/notice-service.js';
+import { createReportService, type ReportOptions } from './reports/report-service.js';
 
 interface Log {
   info(obj: object, msg?: string): void;
@@ -60,6 +61,8 @@ export interface WorkersOptions {
   runProcessors?: boolean;
   /** Broadcast notices: pace per channel, gates, clock (see workers/notices/notice-service.ts). */
   notices?: NoticeOptions;
+  /** Reports: schedules, time zone, chart files (see workers/reports/report-service.ts). */
+  reports?: ReportOptions;
 }
 
 /** Text, photos and a location sent by one person within this window form one report. */
@@ -120,6 +123,7 @@ export function createWorkers(opts: WorkersOptions) {
     logger,
   });
   const notices = createNoticeService({ database, queues, channels: opts.channels, outbound, enqueueSend, jobOptions, logger, options: { now: opts.now, ...opts.notices } });
+  const reports = createReportService({ db: database.db, queues, outbound, enqueueSend, taxonomy: opts.taxonomy, calendar: slaPolicy.calendar, logger, options: { now: opts.now, ...opts.reports } });
   const intake = createIntakeProcessor({
     inbox,
     directory,
@@ -131,6 +135,8 @@ export function createWorkers(opts: WorkersOptions) {
     handlers: [
       createOnboardingHandler({ onboarding: createOnboardingRepository(database.db), directory, logger }),
       createCaseQueryHandler({ cases, directory, taxonomy: opts.taxonomy }),
+      // Before the case commands: `/report day|week|month` is a report, `/report <text>` a patrol report.
+      reports.handler,
       createCaseCommandHandler({ service: caseService, loop, cases, classifier: opts.classifier, scheduleDispatch, enqueueSend, now }),
       notices.handler,
     ],
@@ -183,6 +189,7 @@ export function createWorkers(opts: WorkersOptions) {
     /** The closed loop, for tests and tools: actions, and the SLA check a timer would run. */
     cases: { service: caseService, sla: slaService, dispatch: scheduleDispatch },
     notices,
+    reports,
     /** Start processing (and schedule the sweeper) in this process. */
     async start() {
       if (opts.runProcessors === false) return;
@@ -202,10 +209,11 @@ export function createWorkers(opts: WorkersOptions) {
         },
         { concurrency },
       );
-      queues.worker<SendJob>(QUEUES.send, (job: Job<SendJob>) => send(job), { concurrency });
+      queues.worker<SendJob>(QUEUES.send, (job: Job<SendJob>, token?: string) => send(job, token), { concurrency });
       queues.worker(QUEUES.maintenance, () => sweep(), { concurrency: 1 });
       queues.worker(CASES_QUEUE, createCaseJobProcessor({ service: caseService, sla: slaService }), { concurrency });
       await notices.start();
+      await reports.start();
       await maintenanceQueue.upsertJobScheduler('sweeper', { every: opts.sweepIntervalMs ?? 30_000 }, { name: 'sweep' });
       // One sweep at start-up catches what a crash left behind.
       await maintenanceQueue.add('sweep', {}, { jobId: `sweep-start-${Date.now()}`, removeOnComplete: true, removeOnFail: 100 });

@@ -1,4 +1,4 @@
-import { UnrecoverableError, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { ChannelSendError, type ChatChannel } from '../core/messaging/channel.js';
 import type { OutboundRepository } from '../db/repositories/outbound-repository.js';
 import { sendJobSchema, type SendJob } from './jobs.js';
@@ -11,13 +11,20 @@ interface Log {
 /**
  * The send job: deliver one recorded outbound message through its channel and record the
  * result on the row. A sent row is never sent again, however often the job runs.
+ * A channel that asks to wait (`ChannelSendError.retryAfterMs`: a platform's rate limit, the
+ * WeChat paced queue's caps and back-offs) gets the job moved to delayed until then, without
+ * using up an attempt, when the worker passes its token. A channel without edits (WeChat)
+ * gets an edit as a new message.
  */
 export function createSendProcessor(deps: {
   outbound: OutboundRepository;
   channels: ReadonlyMap<string, ChatChannel>;
   logger: Log;
 }) {
-  return async function processSend(job: Pick<Job<SendJob>, 'data' | 'attemptsMade' | 'opts'>): Promise<'sent' | 'skipped'> {
+  return async function processSend(
+    job: Pick<Job<SendJob>, 'data' | 'attemptsMade' | 'opts'> & Partial<Pick<Job<SendJob>, 'moveToDelayed'>>,
+    token?: string,
+  ): Promise<'sent' | 'skipped'> {
     const parsed = sendJobSchema.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`invalid send job: ${parsed.error.message}`);
     const row = await deps.outbound.get(parsed.data.outboundId);
@@ -38,7 +45,7 @@ export function createSendProcessor(deps: {
     };
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     try {
-      if (row.kind === 'edit') {
+      if (row.kind === 'edit' && channel.capabilities.edit) {
         const target = row.editsOutboundId ? await deps.outbound.get(row.editsOutboundId) : undefined;
         if (!target?.platformMessageId) throw new ChannelSendError('the message to edit was never sent', !lastAttempt);
         await channel.edit(row.platformChatId, target.platformMessageId, message);
@@ -52,9 +59,15 @@ export function createSendProcessor(deps: {
     } catch (err) {
       const retryable = err instanceof ChannelSendError ? err.retryable : true;
       const text = err instanceof Error ? err.message : String(err);
-      await deps.outbound.recordError(row.id, text, !retryable || lastAttempt);
-      deps.logger.warn({ outboundId: row.id, caseId: row.caseId, channel: row.channel, retryable, err: text }, 'send failed');
+      const retryAfterMs = err instanceof ChannelSendError && retryable && err.retryAfterMs && err.retryAfterMs > 0 ? err.retryAfterMs : undefined;
+      const delay = retryAfterMs !== undefined && token !== undefined && job.moveToDelayed ? retryAfterMs : undefined;
+      await deps.outbound.recordError(row.id, text, !retryable || (lastAttempt && delay === undefined));
+      deps.logger.warn({ outboundId: row.id, caseId: row.caseId, channel: row.channel, retryable, retryAfterMs, err: text }, 'send failed');
       if (!retryable) throw new UnrecoverableError(text);
+      if (delay !== undefined) {
+        await job.moveToDelayed!(Date.now() + delay, token);
+        throw new DelayedError();
+      }
       throw err;
     }
   };

@@ -266,7 +266,7 @@ export function createCaseLoopRepository(db: Db) {
       return db.select().from(cases).where(inArray(cases.status, ['dispatched', 'signed', 'in_progress', 'resolved']));
     },
 
-    async recordRating(r: { caseId: number; personId: number; round: number; fixed: boolean; satisfaction: string; comment: string | null }): Promise<boolean> {
+    async recordRating(r: { caseId: number; personId: number; round: number; fixed: boolean; satisfaction: string; comment: string | null; at: Date }): Promise<boolean> {
       const rows = await db.insert(caseRatings).values(r).onConflictDoNothing().returning({ p: caseRatings.personId });
       return rows.length > 0;
     },

@@ -304,7 +304,7 @@ export function createCaseService(deps: CaseServiceDeps) {
     if (!reporters.includes(personId)) return { ok: false, text: `只有反映人可以评价工单 ${n}。` };
     if (c.status !== 'resolved') return { ok: false, text: `工单 ${n} 当前状态为「${CASE_STATUS_NAMES[c.status]}」，现在不需要评价。` };
     const now = deps.now();
-    const fresh = await loop.recordRating({ caseId: c.id, personId, round: c.reopenCount, fixed: answer.fixed, satisfaction: answer.satisfaction, comment: comment || null });
+    const fresh = await loop.recordRating({ caseId: c.id, personId, round: c.reopenCount, fixed: answer.fixed, satisfaction: answer.satisfaction, comment: comment || null, at: now });
     if (!fresh) return { ok: false, text: `您已评价过工单 ${n}，谢谢。` };
     const words = [answer.fixed ? '' : '问题未解决', answer.satisfaction === 'unsatisfied' && answer.fixed ? '不满意' : '', comment].filter(Boolean).join('，');
     try {

@@ -20,7 +20,7 @@ export function createNoticeFanoutProcessor(deps: {
   enqueueDeliveries(channel: string, jobs: NoticeDeliverJob[]): Promise<boolean>;
   onNoticeFinished(noticeId: number): Promise<void>;
   /** Tell the author something went wrong with their notice. */
-  tellAuthor(noticeId: number, text: string): Promise<void>;
+  tellAuthor(noticeId: number, text: string, dedupeKey: string): Promise<void>;
   logger: Log;
 }) {
   /** Queue every pending delivery of a notice (also used by the start-up recovery). */
@@ -59,7 +59,7 @@ export function createNoticeFanoutProcessor(deps: {
       if (!r.ok || !r.chatIds.length) {
         const why = r.ok ? '范围内已没有可发送的会话' : r.message;
         deps.logger.warn({ noticeId, why }, 'notice has no targets');
-        await deps.tellAuthor(noticeId, `通知 #${noticeId} 未能发送：${why}。`);
+        await deps.tellAuthor(noticeId, `通知 #${noticeId} 未能发送：${why}。`, `notice:${noticeId}:no-targets`);
       } else {
         await deps.notices.insertDeliveries(noticeId, r.chatIds);
       }

@@ -67,7 +67,7 @@ export function createNoticeService(deps: {
   };
 
   /** A direct message to the notice's author in the chat they composed it in. */
-  const tellAuthor = async (noticeId: number, text: string, key = `notice:${noticeId}:author:${text.length}`) => {
+  const tellAuthor = async (noticeId: number, text: string, key: string) => {
     const n = await notices.get(noticeId);
     if (!n?.draftChatId) return;
     const chat = await notices.chat(n.draftChatId);
