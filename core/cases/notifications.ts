@@ -113,6 +113,8 @@ export const ratingButtons = (n: number): Button[][] => [
 ];
 
 export const staffTexts = {
+  assigned: (n: number, typeName: string, placeName: string, levelName: string, signDue: Date | null, tz: string) =>
+    `请接单：工单 ${formatCaseNumber(n)}（${typeName} · ${levelName} · ${placeName}）已派给你${signDue ? `，${formatLocal(signDue, tz)} 前签收` : ''}。任务卡已发到私聊。`,
   reminder: (n: number, kind: keyof typeof DEADLINE_NAMES, due: Date, tz: string) =>
     `⏰ 工单 ${formatCaseNumber(n)} 的${DEADLINE_NAMES[kind]}时限为 ${formatLocal(due, tz)}，请尽快处理。`,
   escalation: (n: number, typeName: string, placeName: string, kind: keyof typeof DEADLINE_NAMES, handlerName: string) =>

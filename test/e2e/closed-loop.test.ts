@@ -62,6 +62,7 @@ describe('the closed loop through the sim channel', () => {
     expect(taskCard.text).not.toMatch(/1[3-9]\d{9}/);
     expect(taskCard.buttons!.map((b) => b.label)).toEqual(['签收', '退单']);
     await sim.botSays(G, (m) => m.text.includes(`#${n}`) && m.text.includes('已派给网格员李建国'));
+    await sim.botSays('w-hp-xf', (m) => m.text.startsWith('@李建国 请接单') && m.text.includes(`#${n}`));
 
     // 签收 by button, on the card.
     expect(await sim.press(await sim.dm('李建国'), '李建国', taskCard.id, `c:sign:${n}`)).toBe(200);
@@ -249,6 +250,23 @@ describe('the closed loop through the sim channel', () => {
     const n = Number(/#(\d+)/.exec(ack.text)![1]);
     await waitStatus(n, 'dispatched');
     expect(await caseOf(n)).toMatchObject({ source: 'patrol', handlerPersonId: Number(await sim.who('李建国')) });
+  });
+
+  it('closes a resolved case nobody rated after 3 days, as no feedback', async () => {
+    const n = await report('朱宏', '楼道里的扶手松动了，老人扶着不安全');
+    const dm = await sim.dm('李建国');
+    await sim.say(dm, '李建国', `签收 #${n}`);
+    await waitStatus(n, 'signed');
+    await sim.say(dm, '李建国', `办结 #${n} 已加固扶手`);
+    await waitStatus(n, 'resolved');
+    const c = await caseOf(n);
+    advance(3 * 24 * 60 - 1);
+    await app.workers.cases.sla.check(c.id);
+    expect(await statusOf(n)).toBe('resolved');
+    advance(2);
+    await app.workers.cases.sla.check(c.id);
+    expect(await caseOf(n)).toMatchObject({ status: 'closed', fixed: null, rating: null });
+    await sim.botSays(G, (m) => m.text.includes(`#${n} 办结后 3 天未收到评价`));
   });
 
   it('makes one report of a photo sent just before the text, and of one sent just after', async () => {

@@ -69,6 +69,18 @@ export function createCaseNotifier(deps: {
       for (const chat of await loop.groupChats('managers', nodePath)) await sendTo(chat, `${key}:chat:${chat.id}`, c.id, text);
     },
 
+    /** The work groups bound to the case's node or above it, mentioning these people there. */
+    async workGroups(c: CaseRow, key: string, text: string, nodePath: number[], mention: number[]): Promise<void> {
+      for (const chat of await loop.groupChats('work', nodePath)) {
+        const ids = await deps.directory.identitiesOf(mention, chat.channel);
+        const names = await Promise.all(mention.map((p) => deps.directory.displayName(p)));
+        const at = names.map((n) => `@${n}`).join(' ');
+        await sendTo(chat, `${key}:chat:${chat.id}`, c.id, at ? `${at} ${text}` : text, {
+          mentions: ids.map((i) => ({ platformUserId: i.platformUserId, name: i.displayName ?? '' })),
+        });
+      }
+    },
+
     /** Send a task card (a new message) to a handler. */
     async card(c: CaseRow, personId: number, eventId: number, card: { text: string; buttons: Button[][] }): Promise<void> {
       const chat = await loop.directChat(personId);

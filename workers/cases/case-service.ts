@@ -138,6 +138,8 @@ export function createCaseService(deps: CaseServiceDeps) {
       }
     }
     await notify.card(cr, handler, moved.eventId, await cardFor(cr, tree));
+    // The community's work group sees every assignment, with the handler mentioned.
+    await notify.workGroups(cr, `assigned:${cr.id}:${moved.eventId}`, staffTexts.assigned(cr.number, typeName(cr.type), tree.node(cr.nodeId)?.name ?? '', LEVEL_NAMES[cr.level], cr.signDueAt, tz), tree.path(cr.nodeId).map((n) => n.id), [handler]);
     await notify.reporters(cr, `dispatched:${cr.id}:${moved.eventId}`, residentTexts.dispatched(cr.number, typeName(cr.type), await handlerName(cr), cr.signDueAt, cr.resolveDueAt, tz));
     if (cr.level === 'emergency') {
       const alert = staffTexts.emergency(cr.number, typeName(cr.type), tree.node(cr.nodeId)?.name ?? '', cr.summary);
