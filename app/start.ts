@@ -10,8 +10,7 @@ import type { Classifier } from '../core/classification/types.js';
 import type { ChatChannel } from '../core/messaging/channel.js';
 import { createHttpServer, listen } from '../bot/http/server.js';
 import { SimChannel } from '../bot/sim/sim-channel.js';
-import { SendLimiter } from '../bot/telegram/send-limiter.js';
-import { TelegramChannel, type TelegramChannelOptions } from '../bot/telegram/telegram-channel.js';
+import type { TelegramChannel, TelegramChannelOptions } from '../bot/telegram/telegram-channel.js';
 import type { WechatChannel, WechatChannelOptions } from '../bot/wechat/wechat-channel.js';
 import { createSimRepository } from '../db/repositories/sim-repository.js';
 import { seedDemo } from '../db/seed-demo.js';
@@ -105,6 +104,9 @@ export async function startJiesu(config: Config, opts: StartOptions): Promise<Ru
     }
     let telegram: TelegramChannel | undefined;
     if (config.TELEGRAM_BOT_TOKEN) {
+      // Imported only here: set-ups without Telegram never load grammY.
+      const { TelegramChannel } = await import('../bot/telegram/telegram-channel.js');
+      const { SendLimiter } = await import('../bot/telegram/send-limiter.js');
       telegram = new TelegramChannel({
         token: config.TELEGRAM_BOT_TOKEN,
         apiRoot: config.TELEGRAM_API_ROOT,
