@@ -8,6 +8,7 @@
  *
  * Clock and random are injectable, so the rules are tested without sleeping.
  */
+import { wallClock } from '../../core/time/wall-clock.js';
 import { ChannelSendError } from '../../core/messaging/channel.js';
 import { isTooFrequent, toChannelSendError } from './errors.js';
 
@@ -91,7 +92,6 @@ export class PacedSender {
   private day = '';
   private total = 0;
   private readonly perRoom = new Map<string, number>();
-  private readonly dayFormat: Intl.DateTimeFormat;
 
   constructor(opts: Partial<PacedSenderOptions> = {}) {
     const { clock, random, ...rest } = opts;
@@ -99,16 +99,6 @@ export class PacedSender {
     if (this.opts.maxGapMs < this.opts.minGapMs) this.opts.maxGapMs = this.opts.minGapMs;
     this.clock = clock ?? systemPacerClock;
     this.random = random ?? Math.random;
-    this.dayFormat = new Intl.DateTimeFormat('en-CA', {
-      timeZone: this.opts.timezone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
   }
 
   /**
@@ -248,8 +238,8 @@ export class PacedSender {
   }
 
   private localParts(at: number) {
-    const p = Object.fromEntries(this.dayFormat.formatToParts(at).map((x) => [x.type, x.value]));
-    return { day: `${p.year}-${p.month}-${p.day}`, msOfDay: ((Number(p.hour) * 60 + Number(p.minute)) * 60 + Number(p.second)) * 1000 + (at % 1000) };
+    const w = wallClock(at, this.opts.timezone);
+    return { day: w.date, msOfDay: ((w.hour * 60 + w.minute) * 60 + w.second) * 1000 + (at % 1000) };
   }
 
   private rollDay(now: number): void {

@@ -5,6 +5,7 @@
  */
 import type { Button } from '../messaging/channel.js';
 import type { CaseLevel } from '../classification/types.js';
+import { wallClock } from '../time/wall-clock.js';
 import { formatCaseNumber } from './case-number.js';
 import { CASE_STATUS_NAMES, type CaseStatus } from './case-status.js';
 
@@ -13,12 +14,8 @@ const DEADLINE_NAMES = { sign: '签收', resolve: '办结', feedback: '首次反
 
 /** "11月23日 10:30" in the deployment's time zone. */
 export function formatLocal(at: Date, timezone: string): string {
-  const p = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone: timezone, hourCycle: 'h23', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' })
-      .formatToParts(at)
-      .map((x) => [x.type, x.value]),
-  );
-  return `${p.month}月${p.day}日 ${p.hour}:${p.minute}`;
+  const w = wallClock(at, timezone);
+  return `${w.month}月${w.day}日 ${String(w.hour).padStart(2, '0')}:${String(w.minute).padStart(2, '0')}`;
 }
 
 export interface CardFacts {

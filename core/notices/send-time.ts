@@ -3,76 +3,19 @@
  * (Asia/Shanghai by default): "明天 9:00", "今天下午3点半", "11月23日 9:00", "2026-11-23 09:00".
  * Pure: `now` is passed in.
  */
+import { formatWallClock, fromWallClock, wallClock, type WallClock } from '../time/wall-clock.js';
+
 export type SendTime = { kind: 'now' } | { kind: 'at'; at: Date };
 export type SendTimeResult = SendTime | { kind: 'error'; message: string };
+
+export { formatWallClock, fromWallClock, wallClock } from '../time/wall-clock.js';
 
 export const DEFAULT_TIMEZONE = 'Asia/Shanghai';
 /** How far ahead a notice may be scheduled. */
 export const MAX_SCHEDULE_AHEAD_MS = 366 * 24 * 3600 * 1000;
 
-interface Wall {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-}
+type Wall = WallClock;
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(tz: string): Intl.DateTimeFormat {
-  let f = formatters.get(tz);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: tz,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(tz, f);
-  }
-  return f;
-}
-
-/** The wall-clock reading of an instant in a time zone. */
-export function wallClock(at: Date, tz: string): Wall & { second: number } {
-  const parts = Object.fromEntries(formatter(tz).formatToParts(at).map((p) => [p.type, p.value]));
-  return {
-    year: Number(parts.year),
-    month: Number(parts.month),
-    day: Number(parts.day),
-    hour: Number(parts.hour) % 24,
-    minute: Number(parts.minute),
-    second: Number(parts.second),
-  };
-}
-
-function offsetMs(at: Date, tz: string): number {
-  const w = wallClock(at, tz);
-  const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
-  return asUtc - Math.floor(at.getTime() / 1000) * 1000;
-}
-
-/** The instant a wall-clock time names in a time zone (null for a date that does not exist). */
-export function fromWallClock(w: Wall, tz: string): Date | null {
-  const guess = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute);
-  const check = new Date(guess);
-  if (check.getUTCFullYear() !== w.year || check.getUTCMonth() !== w.month - 1 || check.getUTCDate() !== w.day) return null;
-  let t = guess - offsetMs(new Date(guess), tz);
-  const second = guess - offsetMs(new Date(t), tz);
-  if (second !== t) t = second;
-  return new Date(t);
-}
-
-/** "2026-11-23 09:00" in the time zone. */
-export function formatWallClock(at: Date, tz: string): string {
-  const w = wallClock(at, tz);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${w.year}-${p(w.month)}-${p(w.day)} ${p(w.hour)}:${p(w.minute)}`;
-}
 
 const NOW_WORDS = /^(?:现在|立即|立刻|马上|即刻|现在发送|立即发送|马上发送|now)$/i;
 // (上午|下午…)? H (:MM | 点 (MM分? | 半)? | 时 (MM分?)?)

@@ -15,6 +15,8 @@ export interface WorkingCalendarConfig {
   makeupWorkdays: string[];
 }
 
+import { wallClock, zoneOffsetMs } from './wall-clock.js';
+
 const hm = (s: string) => {
   const [h, m] = s.split(':').map(Number);
   return h! * 60 + m!;
@@ -29,24 +31,12 @@ export interface LocalDay {
 }
 
 export class WorkingCalendar {
-  private readonly fmt: Intl.DateTimeFormat;
   private readonly holidays: Set<string>;
   private readonly makeup: Set<string>;
   private readonly start: number;
   private readonly end: number;
 
   constructor(readonly config: WorkingCalendarConfig) {
-    this.fmt = new Intl.DateTimeFormat('en-US', {
-      timeZone: config.timezone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      weekday: 'short',
-    });
     this.holidays = new Set(config.holidays);
     this.makeup = new Set(config.makeupWorkdays);
     this.start = hm(config.dayStart);
@@ -58,35 +48,15 @@ export class WorkingCalendar {
     return this.end - this.start;
   }
 
-  private parts(at: Date) {
-    const p = Object.fromEntries(this.fmt.formatToParts(at).map((x) => [x.type, x.value]));
-    return {
-      y: Number(p.year),
-      m: Number(p.month),
-      d: Number(p.day),
-      hour: Number(p.hour),
-      minute: Number(p.minute),
-      second: Number(p.second),
-      weekday: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(p.weekday!) + 1,
-    };
-  }
-
-  /** Offset of local time from UTC at an instant, in minutes. */
-  offsetMinutes(at: Date): number {
-    const p = this.parts(at);
-    return Math.round((Date.UTC(p.y, p.m - 1, p.d, p.hour, p.minute, p.second) - Math.floor(at.getTime() / 1000) * 1000) / 60000);
-  }
-
   localDay(at: Date): LocalDay {
-    const p = this.parts(at);
-    const date = `${p.y}-${String(p.m).padStart(2, '0')}-${String(p.d).padStart(2, '0')}`;
-    return { y: p.y, m: p.m, d: p.d, date, weekday: p.weekday };
+    const w = wallClock(at, this.config.timezone);
+    return { y: w.year, m: w.month, d: w.day, date: w.date, weekday: w.weekday };
   }
 
-  /** The instant of local `minuteOfDay` on a local day. */
+  /** The instant of local `minuteOfDay` on a local day (minutes past 24:00 run into the next day). */
   at(day: { y: number; m: number; d: number }, minuteOfDay: number): Date {
-    const guess = new Date(Date.UTC(day.y, day.m - 1, day.d, 0, minuteOfDay));
-    return new Date(guess.getTime() - this.offsetMinutes(guess) * 60000);
+    const guess = Date.UTC(day.y, day.m - 1, day.d, 0, minuteOfDay);
+    return new Date(guess - zoneOffsetMs(guess, this.config.timezone));
   }
 
   isWorkday(day: LocalDay): boolean {
