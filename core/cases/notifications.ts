@@ -43,7 +43,9 @@ export const buttonIds = {
 
 /** The task card in the handler's direct chat; its buttons follow the case's state. */
 export function taskCard(f: CardFacts): { text: string; buttons: Button[][] } {
-  const loc = [f.location.street, f.location.landmark, f.location.building, f.location.unit].filter(Boolean).join(' ');
+  const parts = [f.location.street, f.location.landmark, f.location.building, f.location.unit].filter((x): x is string => Boolean(x));
+  // "3号楼门口" already says "3号楼": keep only the parts no other part contains.
+  const loc = parts.filter((p, i) => !parts.some((q, j) => j !== i && q.includes(p) && (q !== p || j < i))).join(' ');
   const lines = [
     `📋 工单 ${formatCaseNumber(f.number)} · ${f.typeName} · ${LEVEL_NAMES[f.level]}${f.supervised ? ' · 督办' : ''}`,
     `状态：${CASE_STATUS_NAMES[f.status]}`,

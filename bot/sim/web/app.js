@@ -68,7 +68,7 @@
     return p ? p.name : String(id);
   }
   function chatTitle(c) {
-    if (c.kind === 'group') return (c.node && c.node.name) || c.title;
+    if (c.kind === 'group') return c.title || (c.node && c.node.name) || '';
     const t = String(c.title || '');
     if (t.startsWith('与机器人私聊')) return t;
     return '与机器人私聊 · ' + ((c.members[0] && c.members[0].name) || t);
