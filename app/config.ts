@@ -25,8 +25,17 @@ export const envSchema = z.object({
   DATABASE_URL: optionalUrl(['postgres://', 'postgresql://']),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   REDIS_URL: optionalUrl(['redis://', 'rediss://']),
+  /** Guards GET /metrics and the /admin/queues dashboard (Bearer header or ?token=); unset: dashboard off, /metrics open. */
+  ADMIN_TOKEN: z
+    .string()
+    .trim()
+    .min(16, 'at least 16 characters (e.g. `openssl rand -hex 24`)')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   QUEUE_PREFIX: z.string().regex(/^[a-z0-9_-]+$/i, 'letters, digits, - and _ only').default('jiesu'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  /** false: this process only receives (channels, webhooks, HTTP) and queues jobs; other processes run them. */
+  RUN_WORKERS: bool.default(true),
   SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Unset: seed the demo directory on the embedded database only. */
@@ -75,6 +84,8 @@ export const envSchema = z.object({
   TELEGRAM_RATE_GROUP_PER_MINUTE: z.coerce.number().positive().default(20),
   TELEGRAM_RATE_GROUP_BURST: z.coerce.number().int().min(1).default(3),
   TELEGRAM_RETRY_MAX_DELAY_SECONDS: z.coerce.number().int().min(0).default(5),
+  /** Download people's photos into JIESU_DATA_DIR/telegram/photos (the file id is kept either way). */
+  TELEGRAM_DOWNLOAD_PHOTOS: bool.default(false),
   /** Set: run on WeChat with this Wechaty puppet (e.g. wechaty-puppet-wechat4u, wechaty-puppet-service). */
   WECHATY_PUPPET: z
     .string()

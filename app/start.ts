@@ -2,13 +2,14 @@
  * The composition root: wires the store, the queues, the channels, the classifier and the
  * workers into one running Jiesu. `npm start` and the end-to-end tests both go through it.
  */
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { loadDefaultClassifier } from './classifier/load-default-classifier.js';
 import { createKeywordClassifier } from '../core/classification/keyword-classifier.js';
 import type { Classifier } from '../core/classification/types.js';
 import type { ChatChannel } from '../core/messaging/channel.js';
 import { createHttpServer, listen } from '../bot/http/server.js';
+import { createOperations } from '../bot/http/operations.js';
 import { SimChannel } from '../bot/sim/sim-channel.js';
 import type { TelegramChannel, TelegramChannelOptions } from '../bot/telegram/telegram-channel.js';
 import type { WechatChannel, WechatChannelOptions } from '../bot/wechat/wechat-channel.js';
@@ -117,6 +118,7 @@ export async function startJiesu(config: Config, opts: StartOptions): Promise<Ru
           groupBurst: config.TELEGRAM_RATE_GROUP_BURST,
         }),
         retryMaxDelaySeconds: config.TELEGRAM_RETRY_MAX_DELAY_SECONDS,
+        photoDir: config.TELEGRAM_DOWNLOAD_PHOTOS ? path.join(config.dataDir, 'telegram', 'photos') : undefined,
         logger: logger.child({ channel: 'telegram' }),
         ...opts.telegram,
       });
@@ -145,6 +147,7 @@ export async function startJiesu(config: Config, opts: StartOptions): Promise<Ru
       taxonomy,
       logger,
       concurrency: config.WORKER_CONCURRENCY,
+      runProcessors: config.RUN_WORKERS,
       sweepIntervalMs: config.SWEEP_INTERVAL_SECONDS * 1000,
       reports: reportOptionsFromConfig(config),
     });
@@ -158,7 +161,11 @@ export async function startJiesu(config: Config, opts: StartOptions): Promise<Ru
     const server = createHttpServer({
       sim,
       logger,
-      hooks: telegram ? [(req, res, url) => telegram.handleWebhook(req, res, url.pathname)] : undefined,
+      hooks: [
+        ...(telegram ? [(req: IncomingMessage, res: ServerResponse, url: URL) => telegram.handleWebhook(req, res, url.pathname)] : []),
+        // GET /metrics and the /admin/queues dashboard (ADMIN_TOKEN).
+        createOperations({ adminToken: config.ADMIN_TOKEN, queues: () => queues.all(), sql: store.database.sql, logger }).handle,
+      ],
       health: async () => {
         const checks: Record<string, string> = {};
         try {

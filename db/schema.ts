@@ -337,6 +337,8 @@ export interface OutboundPayload {
   photo?: string;
   replyToPlatformMessageId?: string;
   mentions?: { platformUserId: string; name: string }[];
+  /** A reply to a button press (OutboundMessage.answersAction); `alert` for a refusal. */
+  answersAction?: { platformMessageId: string; alert: boolean };
 }
 
 /** Every message Jiesu sends or edits, recorded with its delivery status. */

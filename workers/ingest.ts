@@ -7,6 +7,8 @@ interface Log {
   error(obj: object, msg?: string): void;
 }
 
+const stripNul = (s: string) => s.replace(/\u0000/g, '');
+
 /**
  * The front of the pipeline: store the message (idempotently), then queue its intake job.
  * Once `receive` resolves the message cannot be lost: if queueing fails the sweeper
@@ -14,7 +16,11 @@ interface Log {
  */
 export function createIngest(deps: { inbox: InboxRepository; enqueueIntake(inboundId: number): Promise<void>; now?: () => Date; logger: Log }) {
   return {
-    async receive(m: InboundMessage): Promise<{ inboundId: number; duplicate: boolean }> {
+    async receive(received: InboundMessage): Promise<{ inboundId: number; duplicate: boolean }> {
+      // PostgreSQL text cannot hold NUL: dropped from whatever a platform let through.
+      const m: InboundMessage = received.text.includes('\u0000') || received.sender.name.includes('\u0000') || received.chatTitle?.includes('\u0000')
+        ? { ...received, text: stripNul(received.text), sender: { ...received.sender, name: stripNul(received.sender.name) }, chatTitle: received.chatTitle === undefined ? undefined : stripNul(received.chatTitle) }
+        : received;
       const stored = await deps.inbox.store(m, deps.now?.());
       if (!stored.created && stored.status !== 'received') {
         deps.logger.info({ inboundId: stored.id, channel: m.channel }, 'duplicate delivery ignored');

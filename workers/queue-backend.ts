@@ -38,6 +38,8 @@ export interface QueueBackendOptions {
 export interface QueueBackend {
   readonly name: QueueBackendName;
   queue<T = unknown>(name: string, defaultJobOptions?: JobsOptions): JobQueue<T>;
+  /** Every queue opened so far (metrics, the dashboard). */
+  all(): JobQueue[];
   worker<T = unknown>(
     name: string,
     processor: Processor<T>,
@@ -105,6 +107,9 @@ export async function createQueueBackend(opts: QueueBackendOptions): Promise<Que
         queues.set(qName, q);
       }
       return q;
+    },
+    all() {
+      return [...queues.values()];
     },
     worker(wName, processor, o = {}) {
       const w = make.worker(wName, processor, o);

@@ -42,6 +42,7 @@ export function createSendProcessor(deps: {
       photo: row.payload.photo,
       replyToMessageId: row.payload.replyToPlatformMessageId,
       mentions: row.payload.mentions?.map((m) => ({ id: m.platformUserId, name: m.name })),
+      answersAction: row.payload.answersAction && { messageId: row.payload.answersAction.platformMessageId, alert: row.payload.answersAction.alert },
     };
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     try {

@@ -19,14 +19,20 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 
 /** Read a JSON body of at most `limit` bytes; 413 past it, 400 when it is not JSON. */
 export async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new HttpError(413, `请求体过大（上限 ${limit} 字节）`);
-    chunks.push(chunk as Buffer);
-  }
-  const raw = Buffer.concat(chunks).toString('utf8');
+  // Not `for await`: leaving that loop early destroys the socket, so the 413 never reached the
+  // client (it saw a reset). Past the limit the rest of the body is read and dropped instead.
+  const raw = await new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) tooLarge = true;
+      if (!tooLarge) chunks.push(chunk);
+    });
+    req.once('end', () => (tooLarge ? reject(new HttpError(413, `请求体过大（上限 ${limit} 字节）`)) : resolve(Buffer.concat(chunks).toString('utf8'))));
+    req.once('error', reject);
+  });
   if (!raw.trim()) throw new HttpError(400, '请求体为空');
   try {
     return JSON.parse(raw);

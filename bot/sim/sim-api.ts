@@ -12,10 +12,15 @@ const location = z.object({
 const postMessageBody = z
   .object({
     from: z.string().min(1).max(64),
-    text: z.string().max(100_000).optional(),
+    // NUL cannot be stored in PostgreSQL text: dropped, as a chat platform would.
+    text: z
+      .string()
+      .max(100_000)
+      .transform((t) => t.replace(/\u0000/g, ''))
+      .optional(),
     photo: z.string().max(4_000_000).optional(),
     location: location.optional(),
-    replyTo: z.string().max(32).optional(),
+    replyTo: z.string().regex(/^\d{1,15}$/, 'must be a message id').optional(),
   })
   .refine((b) => b.text !== undefined || b.photo !== undefined || b.location !== undefined, {
     message: 'text、photo、location 至少要有一项',
@@ -46,7 +51,12 @@ export async function handleSimApi(sim: SimChannel, req: IncomingMessage, res: S
     }
     const m = /^\/api\/sim\/chats\/([^/]+)\/(messages|actions)$/.exec(path);
     if (!m) throw new HttpError(404, `没有这个接口：${req.method} ${path}`);
-    const chatId = decodeURIComponent(m[1]!);
+    let chatId: string;
+    try {
+      chatId = decodeURIComponent(m[1]!);
+    } catch {
+      throw new HttpError(400, `会话编号的编码不对：${m[1]}`);
+    }
     if (m[2] === 'messages' && req.method === 'GET') {
       const after = url.searchParams.get('after') ?? undefined;
       if (after !== undefined && !/^\d{0,15}$/.test(after)) throw new HttpError(400, 'after 必须是消息编号');

@@ -11,6 +11,7 @@ export const COMMANDS_GROUP = [
   { command: 'status', description: '查询工单进度：/status 编号' },
   { command: 'mycases', description: '我的工单' },
   { command: 'whoami', description: '查看身份和本群绑定' },
+  { command: 'report', description: '报表：/report day|week|month（日报、周报、月报）' },
   { command: 'bind', description: '管理员：把本群绑定到组织节点（/bind 节点编码）' },
   { command: 'unbind', description: '管理员：解除本群绑定' },
 ];

@@ -4,7 +4,9 @@
  * behind a load balancer. Updates become InboundMessages; sends are paced by the send
  * limiter and short 429 waits are retried in place by @grammyjs/auto-retry.
  */
+import { mkdir, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import path from 'node:path';
 import { autoRetry } from '@grammyjs/auto-retry';
 import { run, sequentialize, type RunnerHandle } from '@grammyjs/runner';
 import { Bot, InputFile, webhookCallback, type Transformer } from 'grammy';
@@ -45,11 +47,21 @@ export interface TelegramChannelOptions {
   botInfo?: UserFromGetMe;
   /** API transformers installed beneath auto-retry (tests capture and fake calls here). */
   transformers?: Transformer[];
+  /**
+   * How long a button press waits for the pipeline's reply to answer it (the text as a toast,
+   * or as an alert for a refusal) before it is answered empty. Default 10 s.
+   */
+  pressAnswerWaitMs?: number;
+  /** Set: photos are downloaded here (getFile and the Bot API file URL); the path goes on the photo's `url`. */
+  photoDir?: string;
 }
 
 const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
 /** Telegram allows 64 bytes of callback data. */
 const MAX_CALLBACK_BYTES = 64;
+/** Telegram shows at most 200 characters in a callback query's answer. */
+const MAX_ANSWER_TEXT = 200;
+const PHOTO_DOWNLOAD_TIMEOUT_MS = 5000;
 
 export class TelegramChannel implements ChatChannel {
   readonly name = 'telegram' as const;
@@ -60,6 +72,8 @@ export class TelegramChannel implements ChatChannel {
   private handlers?: ChannelHandlers;
   private runner?: RunnerHandle;
   private webhookHandler?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  /** Button presses waiting for their answer (by callback query id): the timer that answers them empty, or 'expired'. */
+  private readonly pressAnswers = new Map<string, NodeJS.Timeout | 'expired'>();
 
   constructor(private readonly opts: TelegramChannelOptions) {
     this.bot = new Bot(opts.token, {
@@ -82,16 +96,24 @@ export class TelegramChannel implements ChatChannel {
     this.bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
     this.bot.on('callback_query', async (ctx) => {
       const mapped = callbackToInbound(ctx.callbackQuery);
+      if (mapped.kind !== 'message') {
+        await ctx.answerCallbackQuery().catch((err) => this.opts.logger.warn({ err: String(err) }, 'answerCallbackQuery failed'));
+        return;
+      }
       try {
-        if (mapped.kind === 'message') await this.deliver(mapped.message);
+        await this.deliver(mapped.message);
       } catch (err) {
         await ctx.answerCallbackQuery({ text: '系统繁忙，请稍后再试。' }).catch(() => {});
         throw err;
       }
-      // The reply (or refusal) follows in the chat from the pipeline; this stops the spinner.
-      await ctx.answerCallbackQuery().catch((err) => this.opts.logger.warn({ err: String(err) }, 'answerCallbackQuery failed'));
+      // The pipeline's reply answers the press (see `send`); without one in time, this stops the spinner.
+      this.deferPressAnswer(ctx.callbackQuery.id);
     });
-    this.bot.on('message', async (ctx) => this.onMapped(messageToInbound(ctx.message, { id: ctx.me.id, username: ctx.me.username })));
+    this.bot.on('message', async (ctx) => {
+      const mapped = messageToInbound(ctx.message, { id: ctx.me.id, username: ctx.me.username });
+      if (mapped.kind === 'message' && mapped.message.photos?.length && this.opts.photoDir) await this.downloadPhotos(mapped.message, this.opts.photoDir);
+      return this.onMapped(mapped);
+    });
     this.bot.catch((err) => {
       this.opts.logger.error({ err: String(err.error), updateId: err.ctx.update.update_id }, 'telegram update not stored');
     });
@@ -128,6 +150,8 @@ export class TelegramChannel implements ChatChannel {
     if (r?.isRunning()) await r.stop();
     this.handlers = undefined;
     this.webhookHandler = undefined;
+    for (const timer of this.pressAnswers.values()) if (timer !== 'expired') clearTimeout(timer);
+    this.pressAnswers.clear();
   }
 
   /**
@@ -146,6 +170,8 @@ export class TelegramChannel implements ChatChannel {
   }
 
   async send(message: OutboundMessage): Promise<SendResult> {
+    // A refusal shown as an alert on the press is not repeated in the chat.
+    if (message.answersAction && (await this.answerPress(message)) === 'alert') return { messageId: message.answersAction.messageId };
     const chatId = message.chatId;
     const keyboard = this.keyboard(message.buttons);
     const reply = message.replyToMessageId && /^\d+$/.test(message.replyToMessageId)
@@ -205,6 +231,66 @@ export class TelegramChannel implements ChatChannel {
     } catch (err) {
       if (err instanceof ChannelSendError && /message is not modified/i.test(err.message)) return;
       throw err;
+    }
+  }
+
+  /** Hold a press's answer for the pipeline's reply; answer it empty if none comes in time. */
+  private deferPressAnswer(queryId: string): void {
+    const timer = setTimeout(() => {
+      this.pressAnswers.set(queryId, 'expired');
+      // Forget it once Telegram has surely forgotten it too.
+      setTimeout(() => this.pressAnswers.delete(queryId), 60_000).unref();
+      this.bot.api.answerCallbackQuery(queryId).catch((err) => this.opts.logger.warn({ err: String(err) }, 'answerCallbackQuery failed'));
+    }, this.opts.pressAnswerWaitMs ?? 10_000);
+    timer.unref();
+    this.pressAnswers.set(queryId, timer);
+  }
+
+  /**
+   * Answer a press with the reply's text: 'alert' when shown as an alert (a refusal), 'toast'
+   * when shown briefly (the message still goes to the chat), 'missed' when the press was
+   * already answered or expired (the message goes to the chat). Another process may hold the
+   * press (webhook mode behind a load balancer): Telegram then decides.
+   */
+  private async answerPress(message: OutboundMessage): Promise<'alert' | 'toast' | 'missed'> {
+    const { messageId, alert } = message.answersAction!;
+    if (!messageId.startsWith('cb-')) return 'missed';
+    const queryId = messageId.slice('cb-'.length);
+    const held = this.pressAnswers.get(queryId);
+    if (held === 'expired') return 'missed';
+    if (held) clearTimeout(held);
+    this.pressAnswers.delete(queryId);
+    let text = message.text;
+    for (const m of message.mentions ?? []) if (text.startsWith(`@${m.name} `)) text = text.slice(m.name.length + 2);
+    // An alert too long to show whole becomes a toast, the message in the chat.
+    const asAlert = alert && text.length <= MAX_ANSWER_TEXT;
+    try {
+      await this.bot.api.answerCallbackQuery(queryId, { text: truncateText(text, MAX_ANSWER_TEXT), show_alert: asAlert });
+      return asAlert ? 'alert' : 'toast';
+    } catch (err) {
+      this.opts.logger.info({ err: String(err) }, 'button press already answered or expired; replying in the chat');
+      return 'missed';
+    }
+  }
+
+  /** Download each photo into `dir` (best effort: on failure the file id alone is kept). */
+  private async downloadPhotos(m: InboundMessage, dir: string): Promise<void> {
+    for (const photo of m.photos ?? []) {
+      try {
+        const file = await this.bot.api.getFile(photo.ref);
+        if (!file.file_path) continue;
+        const root = (this.opts.apiRoot ?? 'https://api.telegram.org').replace(/\/+$/, '');
+        const res = await fetch(`${root}/file/bot${this.opts.token}/${file.file_path}`, { signal: AbortSignal.timeout(PHOTO_DOWNLOAD_TIMEOUT_MS) });
+        if (!res.ok) throw new Error(`file download answered ${res.status}`);
+        const name = `${file.file_unique_id.replace(/[^A-Za-z0-9_-]/g, '_')}${path.extname(file.file_path).toLowerCase() || '.jpg'}`;
+        await mkdir(dir, { recursive: true });
+        const target = path.resolve(dir, name);
+        await writeFile(target, Buffer.from(await res.arrayBuffer()));
+        photo.url = target;
+      } catch (err) {
+        // Never log the URL: it carries the bot token.
+        this.opts.logger.warn({ err: String(err).replaceAll(this.opts.token, '<token>'), chatId: m.chatId }, 'could not download a telegram photo; keeping its file id');
+      }
     }
   }
 

@@ -47,6 +47,13 @@ export interface OutboundMessage {
   replyToMessageId?: string;
   /** People to mention (@name); the text already names them. */
   mentions?: ChatUser[];
+  /**
+   * The answer to a button press (`messageId`: the press's InboundMessage.messageId). A channel
+   * with press answers (Telegram's callback queries) shows the text there: as an alert, and
+   * nothing in the chat, when `alert` (a refusal); as a short toast, with the message in the
+   * chat too, otherwise. Other channels send the message as usual.
+   */
+  answersAction?: { messageId: string; alert: boolean };
 }
 
 export interface SendResult {

@@ -21,6 +21,8 @@ export function parseReportCommand(raw: string): ReportCommand | null {
     dateText = m[2];
   } else {
     // `/report <text>` without a period word stays the grid worker's patrol report (上报).
+    // A bare `/report` (the command menu sends it) asks which: say both uses.
+    if (/^\/report(?:@\w+)?$/i.test(text)) return { kind: 'error', message: `${REPORT_USAGE}\n网格员巡查上报：/report 问题描述，或「上报 问题描述」` };
     m = /^\/report(?:@\w+)?\s+(day|daily|week|weekly|month|monthly)(?:\s+(\S+))?$/i.exec(text);
     if (!m) return null;
     kind = EN[m[1]!.toLowerCase()];

@@ -23,6 +23,12 @@ export function createDirectoryRepository(db: Db) {
       title?: string;
       personId?: number;
     }): Promise<ChatRow> {
+      // Nearly every message comes from a known chat: one read, and the insert only on first sight.
+      const [known] = await db
+        .select()
+        .from(chats)
+        .where(and(eq(chats.channel, input.channel), eq(chats.platformChatId, input.platformChatId)));
+      if (known) return known;
       const [ins] = await db
         .insert(chats)
         .values({

@@ -99,10 +99,17 @@ describe('the closed loop through the sim channel', () => {
   it('reopens on 未解决 with the resident\'s words, and closes after the second resolution', async () => {
     const n = await report('郭敏', '5栋楼道的灯坏了好几天，晚上黑漆漆的');
     const dm = await sim.dm('李建国');
+    const taskCard = await card('李建国', n);
     await sim.say(dm, '李建国', `签收 #${n}`);
     await waitStatus(n, 'signed');
-    await sim.say(dm, '李建国', `办结 #${n} 已更换灯泡`);
+    await eventually(async () => (await sim.messages(dm)).find((m) => m.id === taskCard.id)!.buttons?.some((b) => b.id === `c:resolve:${n}`));
+    // 进展 needs words: its button answers with the typed form; 办结 by button resolves at once.
+    expect(await sim.press(dm, '李建国', taskCard.id, `c:progress:${n}`)).toBe(200);
+    await sim.botSays(dm, (m) => m.text.includes(`请回复：进展 #${n}`));
+    expect(await sim.press(dm, '李建国', taskCard.id, `c:resolve:${n}`)).toBe(200);
     await waitStatus(n, 'resolved');
+    await sim.botSays(G, (m) => m.text.includes(`#${n}`) && m.text.includes('已由网格员李建国办结：已处理完毕'));
+    await eventually(async () => !(await sim.messages(dm)).find((m) => m.id === taskCard.id)!.buttons?.length);
     await sim.say(G, '郭敏', `#${n} 未解决 还是不亮`);
     await waitStatus(n, 'in_progress');
     await sim.botSays(dm, (m) => m.text.includes(`工单 #${n} 被反映人退回`) && m.text.includes('还是不亮'));

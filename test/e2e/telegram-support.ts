@@ -77,11 +77,14 @@ export async function userSays(server: TelegramServer, user: TgUser, chat: TgCha
   return stored!.messageId;
 }
 
-/** A person presses a button under a bot message. */
-export async function userPresses(server: TelegramServer, user: TgUser, chat: TgChat, messageId: number, data: string): Promise<void> {
+/** A person presses a button under a bot message; resolves with the callback query's id. */
+export async function userPresses(server: TelegramServer, user: TgUser, chat: TgChat, messageId: number, data: string): Promise<string> {
   const client = server.getClient(TOKEN, { userId: user.userId, firstName: user.name, chatId: chat.chatId, type: chat.type, chatTitle: chat.title });
   const q = client.makeCallbackQuery(data, { message: { message_id: messageId, chat: { id: chat.chatId, type: chat.type, title: chat.title } as any } });
+  const before = server.storage.userMessages.length;
   await client.sendCallback(q as any);
+  const stored = server.storage.userMessages.slice(before).find((u) => 'callbackQuery' in u) as { callbackId: number } | undefined;
+  return String(stored!.callbackId);
 }
 
 export interface BotMessage {

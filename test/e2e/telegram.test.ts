@@ -8,13 +8,14 @@ import { parseConfig } from '../../app/config.js';
 import { createLogger } from '../../app/logger.js';
 import { startJiesu, type RunningJiesu } from '../../app/start.js';
 import { createOnboardingRepository } from '../../db/repositories/onboarding-repository.js';
-import { inboundMessages, orgNodes } from '../../db/schema.js';
+import { cases, inboundMessages, orgNodes } from '../../db/schema.js';
 import { createTestDatabase, eachQueueBackend, eventually } from '../support/test-database.js';
 import { TOKEN, apiRecorder, botMessages, startTelegramServer, userPresses, userSays, type TgChat, type TgUser } from './telegram-support.js';
 
 const MANAGER: TgUser = { userId: 501, name: '孙丽' };
 const STRANGER: TgUser = { userId: 502, name: '路人' };
 const RESIDENT: TgUser = { userId: 601, name: '胡晓梅' };
+const WORKER: TgUser = { userId: 701, name: '张建华' };
 const dmOf = (u: TgUser): TgChat => ({ chatId: u.userId, type: 'private' });
 const GROUP: TgChat = { chatId: -1001200300, type: 'supergroup', title: '阳光社区第一网格居民群' };
 
@@ -52,6 +53,10 @@ eachQueueBackend((backend) => {
       await db?.drop();
     });
 
+    /** The bot's answer to one button press (callback query). */
+    const answerOf = (queryId: string) =>
+      eventually(async () => api.calls.find((c) => c.method === 'answerCallbackQuery' && c.payload.callback_query_id === queryId)?.payload);
+    const statusOf = async (n: number) => (await db.db.select().from(cases).where(eq(cases.number, n)))[0]?.status;
     const replyTo = (chat: TgChat, messageId: number) => eventually(async () => botMessages(tg, chat.chatId).find((m) => m.replyTo === messageId));
     const inboundOutcome = (chat: TgChat, messageId: number) =>
       eventually(async () => {
@@ -139,13 +144,71 @@ eachQueueBackend((backend) => {
       });
       expect(press.attachments.action).toEqual({ messageId, buttonId: 'noop:1' });
       expect(press.outcome).toBe('action_unknown');
-      expect(api.calls.some((c) => c.method === 'answerCallbackQuery')).toBe(true);
-      await eventually(async () => botMessages(tg, GROUP.chatId).find((m) => m.text.includes('这个按钮已失效')));
+      // A button Jiesu does not know is refused with an alert on the press, not in the chat.
+      const answer = await answerOf(`${press.platformMessageId}`.replace(/^cb-/, ''));
+      expect(answer).toMatchObject({ show_alert: true, text: expect.stringContaining('这个按钮已失效') });
+      expect(botMessages(tg, GROUP.chatId).some((m) => m.text.includes('这个按钮已失效'))).toBe(false);
 
       await channel.edit(String(GROUP.chatId), messageId, { chatId: String(GROUP.chatId), text: '测试卡片（已处理）' });
       const edited = botMessages(tg, GROUP.chatId).find((m) => String(m.messageId) === messageId)!;
       expect(edited.text).toBe('测试卡片（已处理）');
       expect(edited.buttons).toEqual([]);
+    });
+
+    it('runs the loop by buttons: task card, 签收 and 办结 (card edited in place), refusals as alerts, the rating', async () => {
+      // A grid worker of the group's grid joins by invite code; with no open cases, the next case is theirs.
+      const [grid] = await db.db.select().from(orgNodes).where(eq(orgNodes.code, 'hp-yg-01'));
+      const { code } = await createOnboardingRepository(db.db).createInvite({ role: 'grid_worker', nodeId: grid!.id });
+      const joined = await userSays(tg, WORKER, dmOf(WORKER), `/start ${code}`);
+      expect((await replyTo(dmOf(WORKER), joined)).text).toContain('绑定成功');
+
+      const said = await userSays(tg, RESIDENT, GROUP, '小区北门的路灯坏了，晚上一片漆黑，老人走路容易摔倒');
+      const n = Number(/#(\d+)/.exec((await replyTo(GROUP, said)).text)![1]);
+      const card = await eventually(async () => botMessages(tg, WORKER.userId).find((m) => m.text.includes(`工单 #${n} ·`) && m.text.includes('📋')));
+      expect(card.text).toContain('反映人：胡晓梅');
+      expect(card.buttons).toEqual([
+        [
+          { text: '签收', callback_data: `c:sign:${n}` },
+          { text: '退单', callback_data: `c:return:${n}` },
+        ],
+      ]);
+      const cardNow = () => botMessages(tg, WORKER.userId).find((m) => m.messageId === card.messageId)!;
+
+      // 签收 by button: a toast on the press, the reply in the chat, the card edited in place.
+      const sign = await userPresses(tg, WORKER, dmOf(WORKER), card.messageId, `c:sign:${n}`);
+      expect(await answerOf(sign)).toMatchObject({ show_alert: false, text: expect.stringContaining(`已签收 #${n}`) });
+      await eventually(async () => (await statusOf(n)) === 'signed');
+      await eventually(async () => cardNow().buttons?.flat().some((b) => b.callback_data === `c:resolve:${n}`));
+      expect(cardNow().text).toContain('状态：已签收');
+      await eventually(async () => botMessages(tg, WORKER.userId).find((m) => m.text.startsWith(`已签收 #${n}`)));
+
+      // The old 签收 pressed again: refused with an alert, nothing said in the chat.
+      const dmBefore = botMessages(tg, WORKER.userId).length;
+      const replay = await userPresses(tg, WORKER, dmOf(WORKER), card.messageId, `c:sign:${n}`);
+      expect(await answerOf(replay)).toMatchObject({ show_alert: true, text: expect.stringContaining('不能签收') });
+
+      // 办结 by button: resolved at once; the card loses its buttons; the resident is asked to rate.
+      const resolve = await userPresses(tg, WORKER, dmOf(WORKER), card.messageId, `c:resolve:${n}`);
+      expect(await answerOf(resolve)).toMatchObject({ show_alert: false, text: expect.stringContaining(`已办结 #${n}`) });
+      await eventually(async () => (await statusOf(n)) === 'resolved');
+      await eventually(async () => cardNow().text.includes('状态：已办结') && cardNow().buttons?.length === 0);
+      expect(botMessages(tg, WORKER.userId).slice(dmBefore).some((m) => m.text.includes('不能签收'))).toBe(false);
+      const ask = await eventually(async () => botMessages(tg, GROUP.chatId).find((m) => m.text.includes(`#${n}`) && m.text.includes('办结：已处理完毕')));
+      expect(ask.buttons!.flat().map((b) => b.text)).toEqual(['满意', '基本满意', '不满意', '问题未解决']);
+
+      // A stranger pressing the resident's rating button: an alert, and nothing changes.
+      const groupBefore = botMessages(tg, GROUP.chatId).length;
+      const stranger = await userPresses(tg, STRANGER, GROUP, ask.messageId, `r:s:${n}`);
+      expect(await answerOf(stranger)).toMatchObject({ show_alert: true, text: `只有反映人可以评价工单 #${n}。` });
+      expect(await statusOf(n)).toBe('resolved');
+
+      // The resident's rating by button closes the case.
+      const rate = await userPresses(tg, RESIDENT, GROUP, ask.messageId, `r:s:${n}`);
+      expect(await answerOf(rate)).toMatchObject({ show_alert: false });
+      await eventually(async () => (await statusOf(n)) === 'closed');
+      const after = botMessages(tg, GROUP.chatId).slice(groupBefore);
+      expect(after.some((m) => m.text.includes('只有反映人'))).toBe(false);
+      await eventually(async () => botMessages(tg, GROUP.chatId).slice(groupBefore).find((m) => m.text.startsWith('@胡晓梅')));
     });
 
     it('splits a message over 4,096 characters', async () => {

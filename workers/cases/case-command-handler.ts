@@ -13,7 +13,11 @@ const RATING_BUTTONS: Record<string, RatingAnswer> = {
   u: { fixed: true, satisfaction: 'unsatisfied' },
   x: { fixed: false, satisfaction: 'unsatisfied' },
 };
-const DIRECT_BUTTON_ACTIONS = { sign: 'sign' } as const;
+/** Buttons that act at once, with the note they leave; the others answer with the typed form (they need words). */
+const DIRECT_BUTTON_ACTIONS = {
+  sign: { action: 'sign', note: '' },
+  resolve: { action: 'resolve', note: '已处理完毕' },
+} as const;
 
 /**
  * The loop in chat: 签收 / 进展 / 办结 / 退单 / 转派 / 延期 / 吹哨 (typed or as buttons), ratings,
@@ -35,9 +39,10 @@ export function createCaseCommandHandler(deps: {
     const n = Number(num);
     if (!Number.isInteger(n) || n <= 0) return null;
     if (kind === 'c') {
-      if (what && what in DIRECT_BUTTON_ACTIONS) {
-        const r = await deps.service.act({ kind: 'act', action: DIRECT_BUTTON_ACTIONS[what as keyof typeof DIRECT_BUTTON_ACTIONS], caseNumber: n, text: '' }, actor(ctx));
-        await ctx.reply(r.text);
+      if (what && Object.hasOwn(DIRECT_BUTTON_ACTIONS, what)) {
+        const direct = DIRECT_BUTTON_ACTIONS[what as keyof typeof DIRECT_BUTTON_ACTIONS];
+        const r = await deps.service.act({ kind: 'act', action: direct.action, caseNumber: n, text: direct.note }, actor(ctx));
+        await ctx.reply(r.text, { alert: !r.ok });
         return r.ok ? 'case_action' : 'case_action_refused';
       }
       const hint = commandHint(what ?? '', n);
@@ -47,12 +52,12 @@ export function createCaseCommandHandler(deps: {
     }
     if (kind === 'r' && what && RATING_BUTTONS[what]) {
       const r = await deps.service.rate(ctx.personId, n, RATING_BUTTONS[what]!, '');
-      await ctx.reply(r?.text ?? `感谢您的评价！工单 ${formatCaseNumber(n)} 已关闭。`, { mention: true });
+      await ctx.reply(r?.text ?? `感谢您的评价！工单 ${formatCaseNumber(n)} 已关闭。`, { mention: true, alert: Boolean(r && !r.ok) });
       return r && !r.ok ? 'rating_refused' : 'rating';
     }
     if (kind === 'e' && (what === 'ok' || what === 'no')) {
       const r = await deps.service.act({ kind: 'act', action: what === 'ok' ? 'approve_extension' : 'refuse_extension', caseNumber: n, text: '' }, actor(ctx));
-      await ctx.reply(r.text);
+      await ctx.reply(r.text, { alert: !r.ok });
       return r.ok ? 'case_action' : 'case_action_refused';
     }
     return null;

@@ -29,7 +29,9 @@ export function createCaseJobProcessor(deps: { service: CaseService; sla: SlaSer
     if (job.name === 'sla-check') {
       const p = slaCheckJobSchema.safeParse(job.data);
       if (!p.success) throw new UnrecoverableError(`invalid sla-check job: ${p.error.message}`);
-      return deps.sla.check(p.data.caseId);
+      const done = await deps.sla.check(p.data.caseId);
+      await deps.sla.scheduleNext(p.data.caseId);
+      return done;
     }
     throw new UnrecoverableError(`unknown job ${job.name} on the cases queue`);
   };

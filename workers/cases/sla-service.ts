@@ -91,13 +91,21 @@ export function createSlaService(deps: {
     return done;
   }
 
-  return {
+  const service = {
     check,
-    /** Queue a delayed check for every future mark (and the rating grace period). */
+    /** Queue a delayed check for the next future mark (or the end of the rating grace period). */
     async schedule(c: CaseRow): Promise<void> {
       const now = deps.now().getTime();
       const times = c.status === 'resolved' && c.resolvedAt ? [new Date(c.resolvedAt.getTime() + graceMs)] : marksOf(c).map((m) => m.at);
-      for (const at of times) if (at.getTime() > now) await deps.scheduleCheck(c.id, at);
+      // Only the next timer: the check it runs queues the one after (scheduleNext), and the
+      // sweeper catches any that were missed. One delayed job per case instead of one per mark.
+      const next = times.filter((at) => at.getTime() > now).sort((a, b) => a.getTime() - b.getTime())[0];
+      if (next) await deps.scheduleCheck(c.id, next);
+    },
+    /** After a timer fired: queue the case's next one (same job ids, so repeats are no-ops). */
+    async scheduleNext(caseId: number): Promise<void> {
+      const c = await loop.byId(caseId);
+      if (c) await service.schedule(c);
     },
     /** The sweeper's part: check every case with a running clock. */
     async sweep(): Promise<number> {
@@ -107,6 +115,7 @@ export function createSlaService(deps: {
     },
     marksOf,
   };
+  return service;
 }
 
 export type SlaService = ReturnType<typeof createSlaService>;

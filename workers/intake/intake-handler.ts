@@ -15,9 +15,10 @@ export interface IntakeContext {
   action?: { messageId: string; buttonId: string };
   /**
    * Reply in the same chat. `key` makes the reply idempotent across job re-runs; the default
-   * key allows one reply per inbound message.
+   * key allows one reply per inbound message. The reply to a button press also answers the
+   * press; `alert` marks a refusal (Telegram shows it as an alert, not in the chat).
    */
-  reply(text: string, opts?: { buttons?: Button[][]; key?: string; mention?: boolean; caseId?: number }): Promise<void>;
+  reply(text: string, opts?: { buttons?: Button[][]; key?: string; mention?: boolean; caseId?: number; alert?: boolean }): Promise<void>;
 }
 
 /**

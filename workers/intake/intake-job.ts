@@ -57,21 +57,31 @@ export function createIntakeProcessor(deps: IntakeDeps) {
     if (row.status === 'processed' || row.status === 'ignored') return 'already_done';
 
     const isDirect = row.chatKind === 'direct';
-    const personId = await deps.directory.ensurePerson(row.channel, row.senderPlatformId, row.senderName);
-    const chat = await deps.directory.ensureChat({
-      channel: row.channel,
-      platformChatId: row.platformChatId,
-      kind: row.chatKind,
-      title: row.chatTitle ?? undefined,
-      personId: isDirect ? personId : undefined,
-    });
+    const ensureChat = (personId?: number) =>
+      deps.directory.ensureChat({
+        channel: row.channel,
+        platformChatId: row.platformChatId,
+        kind: row.chatKind,
+        title: row.chatTitle ?? undefined,
+        personId,
+      });
+    // A direct chat needs the person first; a group chat does not, so both are looked up at once.
+    const ensurePerson = deps.directory.ensurePerson(row.channel, row.senderPlatformId, row.senderName);
+    const [personId, chat] = isDirect
+      ? await ensurePerson.then(async (p) => [p, await ensureChat(p)] as const)
+      : await Promise.all([ensurePerson, ensureChat()]);
     const finish = (status: 'processed' | 'ignored', outcome: string, classification?: unknown, caseId?: number) =>
       deps.inbox.finish(row.id, { status, outcome, classification, chatId: chat.id, personId, caseId }).then(() => outcome);
 
     const unbound = chat.kind === 'group' && chat.nodeId === null;
-    if (chat.kind === 'group' && !unbound) await deps.directory.addMember(chat.id, personId);
-    const roles = (await deps.directory.rolesOf([personId])).get(personId)?.roles ?? [];
-    const personName = await deps.directory.displayName(personId);
+    const [, roleMap] = await Promise.all([
+      chat.kind === 'group' && !unbound ? deps.directory.addMember(chat.id, personId) : undefined,
+      deps.directory.rolesOf([personId]),
+    ]);
+    const me = roleMap.get(personId);
+    const roles = me?.roles ?? [];
+    // rolesOf already read the person's row (its display name) in the same round trip.
+    const personName = me ? me.displayName : await deps.directory.displayName(personId);
     const ctx: IntakeContext = {
       row,
       text: prepareText(row.text),
@@ -87,6 +97,7 @@ export function createIntakeProcessor(deps: IntakeDeps) {
           replyToPlatformMessageId: row.attachments.action ? undefined : row.platformMessageId,
           ...(opts.buttons ? { buttons: opts.buttons } : {}),
           ...(mention ? { mentions: [{ platformUserId: row.senderPlatformId, name: personName }] } : {}),
+          ...(row.attachments.action ? { answersAction: { platformMessageId: row.platformMessageId, alert: Boolean(opts.alert) } } : {}),
         };
         const id = await deps.outbound.enqueue({
           dedupeKey: opts.key ?? `reply:${row.id}`,
@@ -108,7 +119,7 @@ export function createIntakeProcessor(deps: IntakeDeps) {
     }
     if (unbound) return finish('ignored', 'unbound_chat');
     if (ctx.action) {
-      await ctx.reply(unknownButtonReply);
+      await ctx.reply(unknownButtonReply, { alert: true });
       return finish('ignored', 'action_unknown');
     }
     const hasMedia = Boolean(row.attachments.photos?.length || row.attachments.location);

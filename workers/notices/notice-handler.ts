@@ -212,16 +212,16 @@ export function createNoticeHandler(deps: NoticeHandlerDeps): IntakeHandler {
   const ack = async (ctx: IntakeContext, noticeId: number, pressed: boolean): Promise<string> => {
     const n = await notices.get(noticeId);
     if (!n || n.status === 'draft' || n.status === 'cancelled') {
-      await ctx.reply(noticeTexts.unknownNotice(noticeId));
+      await ctx.reply(noticeTexts.unknownNotice(noticeId), { alert: pressed });
       return 'notice_ack_refused';
     }
     if (!n.needsAck) {
-      await ctx.reply(noticeTexts.ackNotNeeded(noticeId));
+      await ctx.reply(noticeTexts.ackNotNeeded(noticeId), { alert: pressed });
       return 'notice_ack_refused';
     }
     const delivered = await notices.delivery(noticeId, ctx.chat.id);
     if (!delivered || delivered.status !== 'sent') {
-      if (pressed) await ctx.reply(noticeTexts.ackNotRecipient(noticeId));
+      if (pressed) await ctx.reply(noticeTexts.ackNotRecipient(noticeId), { alert: true });
       return 'notice_ack_refused';
     }
     const first = await notices.recordAck(noticeId, ctx.personId, ctx.chat.id);
@@ -241,7 +241,7 @@ export function createNoticeHandler(deps: NoticeHandlerDeps): IntakeHandler {
         if (b.kind === 'ack') return ack(ctx, b.noticeId, true);
         const draft = ctx.chat.kind === 'direct' ? await notices.activeDraft(ctx.personId, ctx.chat.id, new Date(deps.now().getTime() - deps.draftTtlMs)) : undefined;
         if (!draft || draft.id !== b.draftId) {
-          await ctx.reply(noticeTexts.staleButton);
+          await ctx.reply(noticeTexts.staleButton, { alert: true });
           return 'notice_flow_invalid';
         }
         return flowStep(ctx, draft, { text: '', choice: b.choice });

@@ -79,6 +79,12 @@ describe('report commands', () => {
     expect(parseReportCommand('日报什么时候发')).toBeNull();
     expect(parseReportCommand('垃圾没人清运')).toBeNull();
   });
+
+  it('answers a bare /report (from the command menu) with both uses', () => {
+    const r = parseReportCommand('/report@jiesu_bot');
+    expect(r).toMatchObject({ kind: 'error' });
+    expect(r && 'message' in r && r.message).toMatch(/日报[\s\S]*\/report 问题描述/);
+  });
 });
 
 describe('who sees which report', () => {

@@ -6,6 +6,8 @@ describe('Telegram configuration', () => {
     const c = parseConfig({});
     expect(c.TELEGRAM_BOT_TOKEN).toBeUndefined();
     expect(c).toMatchObject({ TELEGRAM_RATE_PER_SECOND: 30, TELEGRAM_RATE_GROUP_PER_MINUTE: 20, TELEGRAM_RATE_GROUP_BURST: 3, TELEGRAM_RETRY_MAX_DELAY_SECONDS: 5 });
+    expect(c.TELEGRAM_DOWNLOAD_PHOTOS).toBe(false);
+    expect(parseConfig({ TELEGRAM_DOWNLOAD_PHOTOS: 'true' }).TELEGRAM_DOWNLOAD_PHOTOS).toBe(true);
   });
 
   it('takes a BotFather token and a self-hosted API root', () => {

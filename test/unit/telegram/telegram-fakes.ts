@@ -5,7 +5,7 @@
 import type { Transformer } from 'grammy';
 import type { Update, UserFromGetMe } from 'grammy/types';
 import { SendLimiter } from '../../../bot/telegram/send-limiter.js';
-import { TelegramChannel } from '../../../bot/telegram/telegram-channel.js';
+import { TelegramChannel, type TelegramChannelOptions } from '../../../bot/telegram/telegram-channel.js';
 import type { InboundMessage } from '../../../core/messaging/channel.js';
 
 export const BOT_INFO = {
@@ -58,7 +58,7 @@ export function recordingApi() {
 export const silent = { info() {}, warn() {}, error() {} };
 
 /** A started channel in webhook mode (no polling loop), with its stored messages. */
-export async function startedChannel(opts: { limiter?: SendLimiter; retryMaxDelaySeconds?: number } = {}) {
+export async function startedChannel(opts: { limiter?: SendLimiter; retryMaxDelaySeconds?: number; extra?: Partial<TelegramChannelOptions> } = {}) {
   const api = recordingApi();
   const channel = new TelegramChannel({
     token: '123456:unit-test',
@@ -68,6 +68,7 @@ export async function startedChannel(opts: { limiter?: SendLimiter; retryMaxDela
     limiter: opts.limiter ?? new SendLimiter({ maxWaitMs: 60_000 }),
     retryMaxDelaySeconds: opts.retryMaxDelaySeconds ?? 1,
     logger: silent,
+    ...opts.extra,
   });
   const stored: InboundMessage[] = [];
   await channel.start({ onMessage: async (m) => void stored.push(m) });

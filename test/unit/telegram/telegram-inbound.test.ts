@@ -88,8 +88,8 @@ describe('Telegram updates as inbound messages', () => {
     expect(stored).toEqual([]);
   });
 
-  it('turns a button press into an action and answers the callback query', async () => {
-    const { channel, stored, api } = await startedChannel();
+  it('turns a button press into an action and answers the callback query (empty, when no reply comes in time)', async () => {
+    const { channel, stored, api } = await startedChannel({ extra: { pressAnswerWaitMs: 20 } });
     const u = callbackUpdate('sign:1024', 555);
     await channel.bot.handleUpdate(u);
     expect(stored).toHaveLength(1);
@@ -101,6 +101,10 @@ describe('Telegram updates as inbound messages', () => {
       text: '',
       action: { messageId: '555', buttonId: 'sign:1024' },
     });
+    // The answer waits for the pipeline's reply …
+    expect(api.of('answerCallbackQuery')).toEqual([]);
+    await new Promise((r) => setTimeout(r, 60));
+    // … and without one, stops the spinner.
     const answers = api.of('answerCallbackQuery');
     expect(answers).toHaveLength(1);
     expect(answers[0]!.payload).toEqual({ callback_query_id: u.callback_query!.id });

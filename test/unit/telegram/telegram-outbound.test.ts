@@ -139,7 +139,7 @@ describe('the webhook', () => {
     const menus = api.of('setMyCommands').map((c) => [c.payload.scope.type, c.payload.commands.map((x: { command: string }) => x.command)]);
     expect(menus).toEqual([
       ['all_private_chats', ['start', 'help', 'whoami', 'mycases', 'status']],
-      ['all_group_chats', ['help', 'status', 'mycases', 'whoami', 'bind', 'unbind']],
+      ['all_group_chats', ['help', 'status', 'mycases', 'whoami', 'report', 'bind', 'unbind']],
     ]);
     const [set] = api.of('setWebhook');
     expect(set!.payload).toMatchObject({ url: 'https://jiesu.example.test/telegram/hook', secret_token: 'unit-secret', allowed_updates: ['message', 'callback_query'] });

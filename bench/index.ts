@@ -1,0 +1,414 @@
+/**
+ * `npm run bench [-- --json] [--messages 2000] [--rate 100] [--seconds 10] [--concurrency 8] [--no-redis] [--only postgres|redis]`
+ *
+ * The pipeline's speed, each figure beside its ceiling measured in the same run:
+ * - intake: residents' messages posted to the sim channel in-process (SimChannel.post → ingest
+ *   → intake job: classify with the offline engine → case opened → reply queued), on the
+ *   PostgreSQL queue backend and on Redis. Sustained cases/s with as many messages in flight
+ *   as the producers can push, and p50/p99 latency (post → intake job completed, i.e. the
+ *   reply recorded and its send job queued) at a fixed offered load (--rate messages/s for
+ *   --seconds). Beside it the raw BullMQ throughput of no-op jobs on the same backend, added
+ *   with the same options and the same worker concurrency: the ceiling, and the ratio.
+ * - classification: messages/s of the offline classifier on one core (this thread).
+ * - RSS of this Node process at idle (everything started, no load) and its peak under load.
+ *
+ * Everything else (dispatch jobs, reply sends into the sim transcript, the sweeper) runs as in
+ * production, in this process. A fresh embedded PostgreSQL in a temporary directory; Redis
+ * from REDIS_URL, or a redis-server started on a free port where installed (else skipped).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFile, readdir, mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import postgres from 'postgres';
+import type { Job } from 'bullmq';
+import { loadDefaultClassifier } from '../app/classifier/load-default-classifier.js';
+import { DEFAULT_PROMPTS_DIR, loadTaxonomy } from '../app/load-taxonomy.js';
+import { SimChannel } from '../bot/sim/sim-channel.js';
+import type { Classifier } from '../core/classification/types.js';
+import { connectDatabase, migrateDatabase } from '../db/client.js';
+import { openEmbeddedPostgres } from '../db/embedded-postgres.js';
+import { createSimRepository } from '../db/repositories/sim-repository.js';
+import { seedDemo } from '../db/seed-demo.js';
+import { createWorkers } from '../workers/create-workers.js';
+import { defaultJobOptions, QUEUES } from '../workers/jobs.js';
+import { createQueueBackend, type QueueBackend, type QueueBackendName } from '../workers/queue-backend.js';
+
+const { values: args } = parseArgs({
+  options: {
+    json: { type: 'boolean', default: false },
+    messages: { type: 'string', default: '2000' },
+    rate: { type: 'string', default: '100' },
+    seconds: { type: 'string', default: '10' },
+    concurrency: { type: 'string', default: '8' },
+    producers: { type: 'string', default: '64' },
+    'no-redis': { type: 'boolean', default: false },
+    only: { type: 'string' },
+  },
+});
+const MESSAGES = Number(args.messages);
+const RATE = Number(args.rate);
+const SECONDS = Number(args.seconds);
+const CONCURRENCY = Number(args.concurrency);
+const PRODUCERS = Number(args.producers);
+if (![MESSAGES, RATE, SECONDS, CONCURRENCY, PRODUCERS].every((n) => Number.isFinite(n) && n > 0)) throw new Error('numeric options must be positive');
+
+const log = (line: string) => {
+  if (!args.json) process.stdout.write(`${line}\n`);
+};
+const silent = { info() {}, warn() {}, error() {}, debug() {} };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
+const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
+
+function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** REDIS_URL, else a throw-away redis-server on a free port, else null (with the reason). */
+async function redisForBench(): Promise<{ url: string; proc?: ChildProcess } | { skipped: string }> {
+  if (args['no-redis']) return { skipped: '--no-redis' };
+  if (process.env.REDIS_URL) return { url: process.env.REDIS_URL };
+  const found = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).stdout.trim();
+  if (!found) return { skipped: 'REDIS_URL is unset and redis-server is not installed (apt-get install -y redis-server)' };
+  const port = await freePort();
+  const proc = spawn(found, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const { Redis } = await import('ioredis');
+  const until = Date.now() + 10_000;
+  for (;;) {
+    const r = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    r.on('error', () => {}); // refused until redis-server listens
+    try {
+      await r.connect();
+      await r.ping();
+      r.disconnect();
+      return { url: `redis://127.0.0.1:${port}`, proc };
+    } catch {
+      r.disconnect();
+      if (Date.now() > until) {
+        proc.kill('SIGTERM');
+        return { skipped: 'redis-server did not start' };
+      }
+      await sleep(100);
+    }
+  }
+}
+
+/** Residents' reports: the labelled actionable examples, varied so most open their own case. */
+async function residentTexts(): Promise<{ reports: string[]; all: string[] }> {
+  const dir = path.join(DEFAULT_PROMPTS_DIR, 'examples');
+  const reports: string[] = [];
+  const all: string[] = [];
+  for (const f of (await readdir(dir)).filter((n) => n.endsWith('.jsonl'))) {
+    for (const line of (await readFile(path.join(dir, f), 'utf8')).split('\n')) {
+      if (!line.trim()) continue;
+      const { text, label } = JSON.parse(line) as { text: string; label: string };
+      all.push(text);
+      if (label !== 'chatter') reports.push(text);
+    }
+  }
+  return { reports, all };
+}
+
+const PLACES = ['东门', '西门', '南门', '北门', '幼儿园旁', '菜市场边', '停车场', '健身广场', '地下车库', '快递柜旁', '篮球场', '公交站'];
+
+function classifyBench(classifier: Classifier, texts: string[]): Promise<number> {
+  return (async () => {
+    for (const t of texts.slice(0, 50)) await classifier.classify(t); // warm-up
+    const t0 = performance.now();
+    let n = 0;
+    while (performance.now() - t0 < 2000) {
+      await classifier.classify(texts[n % texts.length]!);
+      n++;
+    }
+    return n / ((performance.now() - t0) / 1000);
+  })();
+}
+
+interface IntakeResult {
+  backend: QueueBackendName;
+  casesPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  noopJobsPerSecond: number;
+  ratio: number;
+  saturatedP50Ms: number;
+  saturatedP99Ms: number;
+  cpuMsPerMessage: number;
+  opened: number;
+  merged: number;
+  ignored: number;
+  failed: number;
+  offeredRate: number;
+  achievedRate: number;
+}
+
+async function benchBackend(opts: {
+  backend: QueueBackendName;
+  adminUrl: string;
+  redisUrl?: string;
+  classifier: Classifier;
+  texts: string[];
+  rss: { sample(): void; idle?: number };
+}): Promise<IntakeResult> {
+  const { backend } = opts;
+  const name = `bench_${backend}_${Date.now()}`;
+  const admin = postgres(opts.adminUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  await admin.end();
+  const url = opts.adminUrl.replace(/\/postgres$/, `/${name}`);
+  await migrateDatabase(url);
+  const database = connectDatabase(url);
+  await seedDemo(database.db);
+  const taxonomy = await loadTaxonomy();
+
+  const raw = await createQueueBackend({ redisUrl: opts.redisUrl, databaseUrl: url, prefix: `bench${Date.now()}` });
+  const done = new Map<number, { at: number; result: string }>();
+  let failed = 0;
+  // The same backend, with the intake worker's completions observed.
+  const queues: QueueBackend = {
+    name: raw.name,
+    queue: (n, d) => raw.queue(n, d),
+    all: () => raw.all(),
+    worker(n, p, o) {
+      const w = raw.worker(n, p, o);
+      if (n === QUEUES.intake) {
+        w.on('completed', (job: Job, result: unknown) => done.set(Number((job.data as { inboundId: number }).inboundId), { at: performance.now(), result: String(result) }));
+        w.on('failed', () => failed++);
+      }
+      return w;
+    },
+    close: () => raw.close(),
+  };
+  const sim = new SimChannel(createSimRepository(database.db));
+  const workers = createWorkers({
+    database,
+    queues,
+    channels: new Map([['sim', sim]]),
+    classifier: opts.classifier,
+    taxonomy,
+    logger: silent,
+    concurrency: CONCURRENCY,
+  });
+  await workers.start();
+  const inboundOf = new Map<string, number>();
+  await sim.start({
+    onMessage: async (m) => {
+      const r = await workers.ingest.receive(m);
+      inboundOf.set(m.messageId, r.inboundId);
+    },
+  });
+
+  try {
+    const chats = (await sim.chats()).filter((c) => c.kind === 'group' && c.id.startsWith('g-hp-') && c.members.some((m) => m.roles.some((r) => r.role === 'resident')));
+    const speakers = chats.flatMap((c) => c.members.filter((m) => m.roles.some((r) => r.role === 'resident')).map((m) => ({ chat: c.id, from: m.id })));
+    if (!speakers.length) throw new Error('no residents in the demo groups');
+    let seq = 0;
+    const nextMessage = () => {
+      const i = seq++;
+      const s = speakers[i % speakers.length]!;
+      const text = `${Math.floor(i / 7) % 30 + 1}号楼${PLACES[i % PLACES.length]}：${opts.texts[i % opts.texts.length]}`;
+      return { ...s, text };
+    };
+    const post = async (m: { chat: string; from: string; text: string }) => {
+      const t0 = performance.now();
+      const { id } = await sim.post(m.chat, { from: m.from, text: m.text });
+      return { t0, inboundId: inboundOf.get(id)! };
+    };
+    const waitAll = async (ids: number[], timeoutMs: number) => {
+      const until = Date.now() + timeoutMs;
+      while (ids.some((id) => !done.has(id))) {
+        if (Date.now() > until) throw new Error(`${ids.filter((id) => !done.has(id)).length} of ${ids.length} intake jobs did not finish in time (${backend})`);
+        opts.rss.sample();
+        await sleep(20);
+      }
+    };
+
+    // Warm-up: a few messages so connections, prepared statements and JIT are hot.
+    const warm = await Promise.all(Array.from({ length: 40 }, () => post(nextMessage())));
+    await waitAll(warm.map((w) => w.inboundId), 60_000);
+    await sleep(500);
+    if (opts.rss.idle === undefined) {
+      global.gc?.();
+      await sleep(1000);
+      opts.rss.idle = process.memoryUsage().rss;
+    }
+
+    // 1. The ceiling: no-op jobs on the same backend, same options, same worker concurrency.
+    const noopQueue = queues.queue('bench-noop');
+    let noopDone = 0;
+    queues.worker('bench-noop', async () => {}, { concurrency: CONCURRENCY }).on('completed', () => noopDone++);
+    await sleep(300);
+    const noopT0 = performance.now();
+    {
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: PRODUCERS }, async () => {
+          while (next < MESSAGES) {
+            const i = next++;
+            await noopQueue.add('noop', { i }, { ...defaultJobOptions, jobId: `noop-${i}` });
+          }
+        }),
+      );
+      const until = Date.now() + 300_000;
+      while (noopDone < MESSAGES) {
+        if (Date.now() > until) throw new Error('no-op jobs did not finish');
+        opts.rss.sample();
+        await sleep(10);
+      }
+    }
+    const noopJobsPerSecond = MESSAGES / ((performance.now() - noopT0) / 1000);
+    log(`  ${backend}: no-op jobs ${round(noopJobsPerSecond, 0)}/s (${MESSAGES} jobs, concurrency ${CONCURRENCY})`);
+
+    // 2. Sustained intake: MESSAGES posted by PRODUCERS concurrent producers.
+    const satT0 = performance.now();
+    const cpu0 = process.cpuUsage();
+    const sat: { t0: number; inboundId: number }[] = [];
+    {
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: PRODUCERS }, async () => {
+          while (next++ < MESSAGES) sat.push(await post(nextMessage()));
+        }),
+      );
+    }
+    await waitAll(sat.map((s) => s.inboundId), 600_000);
+    const cpu = process.cpuUsage(cpu0);
+    const satEnd = Math.max(...sat.map((s) => done.get(s.inboundId)!.at));
+    const outcomes = sat.map((s) => done.get(s.inboundId)!.result);
+    const opened = outcomes.filter((o) => o === 'case_opened').length;
+    const merged = outcomes.filter((o) => o === 'case_merged').length;
+    const casesPerSecond = (opened + merged) / ((satEnd - satT0) / 1000);
+    // CPU of this process per message (producers, intake and the dispatch and send jobs running
+    // meanwhile): steadier than throughput on a machine shared with other work.
+    const cpuMsPerMessage = (cpu.user + cpu.system) / 1000 / MESSAGES;
+    const satLat = sat.map((s) => done.get(s.inboundId)!.at - s.t0).sort((a, b) => a - b);
+    log(`  ${backend}: intake ${round(casesPerSecond, 0)} cases/s (${opened} opened, ${merged} merged, ${MESSAGES - opened - merged} other), ${round(cpuMsPerMessage, 2)} ms Node CPU per message — latency under saturation p50 ${round(percentile(satLat, 50), 0)} ms, p99 ${round(percentile(satLat, 99), 0)} ms`);
+    await sleep(1000); // let the dispatch and send jobs of the burst drain
+
+    // 3. Fixed offered load: RATE messages/s for SECONDS.
+    const total = Math.round(RATE * SECONDS);
+    const fixed: Promise<{ t0: number; inboundId: number }>[] = [];
+    const fixT0 = performance.now();
+    for (let i = 0; i < total; i++) {
+      const due = fixT0 + (i * 1000) / RATE;
+      const wait = due - performance.now();
+      if (wait > 1) await sleep(wait);
+      opts.rss.sample();
+      fixed.push(post(nextMessage()));
+    }
+    const offeredRate = total / ((performance.now() - fixT0) / 1000);
+    const fixedDone = await Promise.all(fixed);
+    await waitAll(fixedDone.map((s) => s.inboundId), 300_000);
+    const fixLat = fixedDone.map((s) => done.get(s.inboundId)!.at - s.t0).sort((a, b) => a - b);
+    const fixEnd = Math.max(...fixedDone.map((s) => done.get(s.inboundId)!.at));
+    const achievedRate = total / ((fixEnd - fixT0) / 1000);
+    log(`  ${backend}: at ${RATE} msg/s for ${SECONDS} s: p50 ${round(percentile(fixLat, 50), 0)} ms, p99 ${round(percentile(fixLat, 99), 0)} ms`);
+
+    return {
+      backend,
+      casesPerSecond: round(casesPerSecond),
+      p50Ms: round(percentile(fixLat, 50)),
+      p99Ms: round(percentile(fixLat, 99)),
+      noopJobsPerSecond: round(noopJobsPerSecond),
+      ratio: round(casesPerSecond / noopJobsPerSecond, 3),
+      saturatedP50Ms: round(percentile(satLat, 50)),
+      saturatedP99Ms: round(percentile(satLat, 99)),
+      cpuMsPerMessage: round(cpuMsPerMessage, 2),
+      opened,
+      merged,
+      ignored: MESSAGES - opened - merged,
+      failed,
+      offeredRate: round(offeredRate),
+      achievedRate: round(achievedRate),
+    };
+  } finally {
+    await sim.stop();
+    await queues.close().catch(() => {});
+    await database.close().catch(() => {});
+  }
+}
+
+async function main() {
+  const dir = await mkdtemp(path.join(tmpdir(), 'jiesu-bench-'));
+  const pg = await openEmbeddedPostgres({ dataDir: dir, longRunning: true });
+  const redis = await redisForBench();
+  try {
+    const taxonomy = await loadTaxonomy();
+    const classifier = await loadDefaultClassifier({ promptsDir: DEFAULT_PROMPTS_DIR, engine: 'offline', taxonomy, cacheDir: path.join(dir, 'models') });
+    const { reports, all } = await residentTexts();
+    log(`bench — ${MESSAGES} messages sustained, ${RATE} msg/s × ${SECONDS} s fixed load, worker concurrency ${CONCURRENCY}, ${PRODUCERS} producers, offline classifier, Node ${process.version}`);
+
+    const classifyPerSecond = await classifyBench(classifier, all);
+    log(`  classification (offline, one core): ${round(classifyPerSecond, 0)} msgs/s`);
+
+    let peak = 0;
+    const rss: { sample(): void; idle?: number } = {
+      sample() {
+        peak = Math.max(peak, process.memoryUsage().rss);
+      },
+    };
+    const adminUrl = pg.url.replace(/\/jiesu$/, '/postgres');
+    const intake: IntakeResult[] = [];
+    if (args.only !== 'redis') intake.push(await benchBackend({ backend: 'postgres', adminUrl, classifier, texts: reports, rss }));
+    if (args.only === 'postgres') log('  redis: not run (--only postgres)');
+    else if ('url' in redis) intake.push(await benchBackend({ backend: 'redis', adminUrl, redisUrl: redis.url, classifier, texts: reports, rss }));
+    else log(`  redis: SKIPPED — ${redis.skipped}`);
+
+    const rssMbIdle = mb(rss.idle ?? 0);
+    const rssMbLoad = mb(peak);
+    log('');
+    log('| backend | cases/s | p50 ms @' + RATE + '/s | p99 ms @' + RATE + '/s | no-op jobs/s | ratio | saturated p50/p99 ms |');
+    log('|---|---:|---:|---:|---:|---:|---:|');
+    for (const r of intake) {
+      log(`| ${r.backend} | ${r.casesPerSecond} | ${r.p50Ms} | ${r.p99Ms} | ${r.noopJobsPerSecond} | ${(r.ratio * 100).toFixed(1)}% | ${r.saturatedP50Ms} / ${r.saturatedP99Ms} |`);
+    }
+    log('');
+    log(`classification: ${round(classifyPerSecond, 0)} msgs/s on one core · RSS idle ${rssMbIdle} MB, under load ${rssMbLoad} MB`);
+    const redisRow = intake.find((r) => r.backend === 'redis');
+    const targets = [
+      ...(redisRow
+        ? [
+            { name: 'redis ≥ 1000 cases/s', ok: redisRow.casesPerSecond >= 1000 },
+            { name: `redis p99 ≤ 500 ms at ${RATE} msg/s`, ok: redisRow.p99Ms <= 500 },
+          ]
+        : []),
+      ...intake.map((r) => ({ name: `${r.backend} cases/s ≥ 20% of no-op jobs/s`, ok: r.ratio >= 0.2 })),
+    ];
+    for (const t of targets) log(`${t.ok ? 'PASS' : 'MISS'}  ${t.name}`);
+    if (args.json) {
+      process.stdout.write(
+        `${JSON.stringify({
+          intake,
+          classifyPerSecond: round(classifyPerSecond),
+          rssMbIdle,
+          rssMbLoad,
+          ...('skipped' in redis ? { redisSkipped: redis.skipped } : {}),
+          settings: { messages: MESSAGES, rate: RATE, seconds: SECONDS, concurrency: CONCURRENCY, producers: PRODUCERS, cpus: (await import('node:os')).cpus().length, loadAverage: (await import('node:os')).loadavg().map((l) => round(l, 2)) },
+        })}\n`,
+      );
+    }
+  } finally {
+    if ('proc' in redis) redis.proc?.kill('SIGTERM');
+    await pg.stop().catch(() => {});
+    await rm(dir, { recursive: true, force: true }).catch(() => {});
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

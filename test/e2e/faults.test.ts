@@ -1,0 +1,153 @@
+/**
+ * Fault tolerance with real processes: two worker processes on the same queues take one burst
+ * (scale-out); one of them is killed with SIGKILL in the middle and another started in its
+ * place. The burst ends with every message accounted for: one processed or ignored record per
+ * inbound message, at most one case per message, every reply recorded once and delivered —
+ * once, except a send the killed process had handed to the platform but not yet recorded.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SimChannel } from '../../bot/sim/sim-channel.js';
+import { createKeywordClassifier } from '../../core/classification/keyword-classifier.js';
+import { loadTaxonomy } from '../../app/load-taxonomy.js';
+import { createSimRepository } from '../../db/repositories/sim-repository.js';
+import { seedDemo } from '../../db/seed-demo.js';
+import { createWorkers } from '../../workers/create-workers.js';
+import { createQueueBackend } from '../../workers/queue-backend.js';
+import { silentLogger } from '../support/pipeline.js';
+import { createTestDatabase, eachQueueBackend, eventually } from '../support/test-database.js';
+
+const WORKER = fileURLToPath(new URL('../support/worker-process.ts', import.meta.url));
+const TEXTS = [
+  '楼下垃圾桶满了没人清运',
+  '小区门口路灯不亮了',
+  '隔壁装修半夜还在电钻',
+  '楼道里堆满了杂物，走不了人',
+  '单元门门禁坏了刷不开',
+  '井盖丢了一个，很危险',
+  '收到，谢谢',
+  '好的👍',
+  '下水道堵了，污水漫出来了',
+  '消防通道被私家车堵死了',
+];
+
+function startWorker(env: Record<string, string | undefined>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', WORKER], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (out.includes('ready')) resolve(child);
+    });
+    child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+    child.once('exit', (code) => reject(new Error(`worker process exited (${code}) before it was ready: ${out}`)));
+  });
+}
+
+const children: ChildProcess[] = [];
+afterEach(async () => {
+  await Promise.all(
+    children.splice(0).map(
+      (c) =>
+        new Promise<void>((resolve) => {
+          if (c.exitCode !== null || c.signalCode !== null) return resolve();
+          c.once('exit', () => resolve());
+          c.kill('SIGTERM');
+          setTimeout(() => c.kill('SIGKILL'), 10_000).unref();
+        }),
+    ),
+  );
+});
+
+eachQueueBackend((backend) => {
+  describe('faults with real worker processes', () => {
+    it('two worker processes share a burst; one is killed -9 mid-way and replaced; every message is accounted for', { timeout: 240_000 }, async () => {
+      const database = await createTestDatabase();
+      await seedDemo(database.db);
+      const prefix = `f${randomBytes(4).toString('hex')}`;
+      // This process only receives: it stores messages and queues their intake jobs.
+      const queues = await createQueueBackend({ redisUrl: backend.redisUrl, databaseUrl: database.url, prefix, pgPoolSize: 5 });
+      const taxonomy = await loadTaxonomy();
+      const sim = new SimChannel(createSimRepository(database.db));
+      const front = createWorkers({ database, queues, channels: new Map([['sim', sim]]), classifier: createKeywordClassifier(taxonomy), taxonomy, logger: silentLogger, runProcessors: false });
+      await sim.start({ onMessage: async (m) => void (await front.ingest.receive(m)) });
+      const env = { DATABASE_URL: database.url, QUEUE_PREFIX: prefix, REDIS_URL: backend.redisUrl ?? '' };
+      try {
+        const [w1, w2] = await Promise.all([startWorker(env), startWorker(env)]);
+        children.push(w1!, w2!);
+
+        const chats = (await sim.chats()).filter((c) => c.kind === 'group' && c.id.startsWith('g-hp-'));
+        const speakers = chats.flatMap((c) => c.members.filter((m) => m.roles.some((r) => r.role === 'resident')).map((m) => ({ chat: c.id, from: m.id })));
+        const N = 160;
+        let next = 0;
+        const burst = Promise.all(
+          Array.from({ length: 8 }, async () => {
+            while (next < N) {
+              const i = next++;
+              const s = speakers[i % speakers.length]!;
+              await sim.post(s.chat, { from: s.from, text: `${TEXTS[i % TEXTS.length]}（${i + 1}号楼）` });
+            }
+          }),
+        );
+        const done = async () => {
+          const [r] = await database.sql<{ n: number }[]>`select count(*)::int as n from inbound_messages where status in ('processed', 'ignored')`;
+          return r!.n;
+        };
+        // Kill one worker once a good part of the burst is through, mid-job most likely.
+        await eventually(async () => (await done()) >= N / 4, 60_000);
+        w1!.kill('SIGKILL');
+        await new Promise((r) => w1!.once('exit', r));
+        const killedAt = await done();
+        expect(killedAt).toBeLessThan(N);
+        const w3 = await startWorker(env);
+        children.push(w3);
+        await burst;
+
+        // Every message ends as exactly one processed or ignored record (stalled jobs included).
+        await eventually(async () => (await done()) === N, 180_000);
+        const statuses = await database.sql<{ status: string; n: number }[]>`select status::text as status, count(*)::int as n from inbound_messages group by status`;
+        expect(statuses.reduce((s, r) => s + r.n, 0)).toBe(N);
+        expect(statuses.filter((r) => !['processed', 'ignored'].includes(r.status))).toEqual([]);
+        const [dupCase] = await database.sql<{ n: number }[]>`select count(*)::int as n from (select 1 from cases where inbound_message_id is not null group by inbound_message_id having count(*) > 1) d`;
+        expect(dupCase!.n).toBe(0);
+        const [caseless] = await database.sql<{ n: number }[]>`select count(*)::int as n from inbound_messages where outcome in ('case_opened', 'case_merged') and case_id is null`;
+        expect(caseless!.n).toBe(0);
+        const [opened] = await database.sql<{ n: number }[]>`select count(*)::int as n from inbound_messages where outcome in ('case_opened', 'case_merged')`;
+        expect(opened!.n).toBeGreaterThan(N / 2);
+
+        // Every reply recorded once and delivered once.
+        await eventually(async () => {
+          const [p] = await database.sql<{ n: number }[]>`select count(*)::int as n from outbound_messages where status = 'pending'`;
+          return p!.n === 0;
+        }, 120_000);
+        const [dupOut] = await database.sql<{ n: number }[]>`select count(*)::int as n from (select 1 from outbound_messages group by dedupe_key having count(*) > 1) d`;
+        expect(dupOut!.n).toBe(0);
+        const [failed] = await database.sql<{ n: number }[]>`select count(*)::int as n from outbound_messages where status = 'failed'`;
+        expect(failed!.n).toBe(0);
+        // Each new case got its "received" reply, each merged report its own reply: once each.
+        const [replies] = await database.sql<{ n: number }[]>`
+          select count(*)::int as n from inbound_messages i
+          where (i.outcome = 'case_opened' and exists (select 1 from outbound_messages o where o.dedupe_key = 'case-received:' || i.case_id))
+             or (i.outcome = 'case_merged' and exists (select 1 from outbound_messages o where o.dedupe_key = 'reply:' || i.id))`;
+        expect(replies!.n).toBe(opened!.n);
+        // One transcript message per sent outbound message (edits change a message in place) —
+        // except the sends the killed process had in flight: the platform took the message but
+        // the process died before recording it, so the retry sends it again (at-least-once;
+        // the send job is `channel.send` then `markSent`). At most its send concurrency (4).
+        const [sent] = await database.sql<{ n: number }[]>`select count(*)::int as n from outbound_messages where status = 'sent' and kind = 'send'`;
+        const [botSaid] = await database.sql<{ n: number }[]>`select count(*)::int as n from sim_messages where from_id = 'bot'`;
+        expect(botSaid!.n).toBeGreaterThanOrEqual(sent!.n);
+        expect(botSaid!.n - sent!.n).toBeLessThanOrEqual(4);
+      } finally {
+        await sim.stop();
+        await queues.close();
+        await database.drop();
+      }
+    });
+  });
+});

@@ -1,0 +1,44 @@
+/**
+ * A worker process for the fault tests: the real workers (sim channel, keyword classifier) on
+ * the database and queues named in the environment, nothing else. Prints "ready" once its
+ * workers run; SIGTERM stops it gracefully, SIGKILL is the crash under test.
+ *   DATABASE_URL, QUEUE_PREFIX, REDIS_URL (unset: the PostgreSQL queue backend)
+ */
+import { SimChannel } from '../../bot/sim/sim-channel.js';
+import { createKeywordClassifier } from '../../core/classification/keyword-classifier.js';
+import { loadTaxonomy } from '../../app/load-taxonomy.js';
+import { connectDatabase } from '../../db/client.js';
+import { createSimRepository } from '../../db/repositories/sim-repository.js';
+import { createWorkers } from '../../workers/create-workers.js';
+import { createQueueBackend } from '../../workers/queue-backend.js';
+
+const silent = { info() {}, warn() {}, error() {}, debug() {} };
+const database = connectDatabase(process.env.DATABASE_URL!);
+const queues = await createQueueBackend({
+  redisUrl: process.env.REDIS_URL || undefined,
+  databaseUrl: database.url,
+  prefix: process.env.QUEUE_PREFIX!,
+  pgPoolSize: 8,
+});
+const sim = new SimChannel(createSimRepository(database.db));
+const taxonomy = await loadTaxonomy();
+const workers = createWorkers({
+  database,
+  queues,
+  channels: new Map([['sim', sim]]),
+  classifier: createKeywordClassifier(taxonomy),
+  taxonomy,
+  logger: silent,
+  concurrency: 4,
+  retryDelayMs: 100,
+  sweepIntervalMs: Number(process.env.SWEEP_INTERVAL_MS ?? 2000),
+  sweepGraceMs: Number(process.env.SWEEP_GRACE_MS ?? 3000),
+});
+await workers.start();
+process.stdout.write('ready\n');
+process.on('SIGTERM', () => {
+  void queues
+    .close()
+    .then(() => database.close())
+    .finally(() => process.exit(0));
+});
