@@ -6,6 +6,7 @@
  * PostgreSQL.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -29,6 +30,16 @@ async function freePort(): Promise<number> {
 function rssKb(pid: number): number {
   try {
     return Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' }).trim()) || 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Proportional set size: shared pages split among the processes that share them. */
+function pssKb(pid: number): number {
+  try {
+    const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+    return m ? Number(m[1]) : 0;
   } catch {
     return 0;
   }
@@ -108,12 +119,12 @@ try {
   const nodeRss = Math.max(...procs.map((p) => (execFileSync('ps', ['-o', 'comm=', '-p', String(p)], { encoding: 'utf8' }).trim() === 'node' ? rssKb(p) : 0)));
   const pgPids = execFileSync('sh', ['-c', `pgrep -f "postgres -D ${dataDir}/pg" || true`], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
   const pgMain = pgPids.length ? rssKb(pgPids[0]!) : 0;
-  const pgAll = pgPids.flatMap((p) => [p, ...descendants(p)]).reduce((s, p) => s + rssKb(p), 0);
-  log(`idle RSS: Node ${(nodeRss / 1024).toFixed(0)} MB; PostgreSQL postmaster ${(pgMain / 1024).toFixed(0)} MB, all its processes ${(pgAll / 1024).toFixed(0)} MB (shared memory counted in each)`);
+  const pgAll = pgPids.flatMap((p) => [p, ...descendants(p)]).reduce((s, p) => s + pssKb(p), 0);
+  log(`idle memory: Node RSS ${(nodeRss / 1024).toFixed(0)} MB; PostgreSQL postmaster RSS ${(pgMain / 1024).toFixed(0)} MB, all its processes together ${(pgAll / 1024).toFixed(0)} MB (PSS: shared memory counted once)`);
   await stop(second.child);
   if (json) {
     process.stdout.write(
-      `${JSON.stringify({ firstStartMs: Math.round(first.readyMs), secondStartMs: Math.round(second.readyMs), replyP50Ms: Math.round(p50), replyP95Ms: Math.round(p95), rssMbNodeIdle: Math.round(nodeRss / 1024), rssMbPostgresMain: Math.round(pgMain / 1024), rssMbPostgresAll: Math.round(pgAll / 1024) })}\n`,
+      `${JSON.stringify({ firstStartMs: Math.round(first.readyMs), secondStartMs: Math.round(second.readyMs), replyP50Ms: Math.round(p50), replyP95Ms: Math.round(p95), rssMbNodeIdle: Math.round(nodeRss / 1024), rssMbPostgresMain: Math.round(pgMain / 1024), pssMbPostgresAll: Math.round(pgAll / 1024) })}\n`,
     );
   }
 } finally {
