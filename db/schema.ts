@@ -235,6 +235,10 @@ export const cases = pgTable(
     dispatchedAt: ts('dispatched_at'),
     signDueAt: ts('sign_due_at'),
     resolveDueAt: ts('resolve_due_at'),
+    /** When the running resolve deadline started (dispatch, or the last reopen). */
+    resolveStartedAt: ts('resolve_started_at'),
+    /** Bumped by every transition: two people acting at once cannot both win. */
+    version: integer('version').notNull().default(0),
     /** Emergencies: the first progress report is due by then. */
     feedbackDueAt: ts('feedback_due_at'),
     firstFeedbackAt: ts('first_feedback_at'),

@@ -134,7 +134,7 @@ export function createWorkers(opts: WorkersOptions) {
     // Order matters: the first handler that takes a message consumes it.
     handlers: [
       createOnboardingHandler({ onboarding: createOnboardingRepository(database.db), directory, logger }),
-      createCaseQueryHandler({ cases, directory, taxonomy: opts.taxonomy }),
+      createCaseQueryHandler({ cases, directory, loop, taxonomy: opts.taxonomy }),
       // Before the case commands: `/report day|week|month` is a report, `/report <text>` a patrol report.
       reports.handler,
       createCaseCommandHandler({ service: caseService, loop, cases, classifier: opts.classifier, scheduleDispatch, enqueueSend, now }),

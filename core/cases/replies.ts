@@ -1,6 +1,10 @@
 import type { CaseLevel } from '../classification/types.js';
 import { formatCaseNumber } from './case-number.js';
 
+/** Said at once to anyone reporting an emergency. */
+export const SAFETY_ADVICE =
+  '⚠️ 如有人员受伤、火情或燃气泄漏等危及生命财产安全的情况，请立即拨打 119（火警）、110（报警）或 120（急救），并远离危险区域。';
+
 /** What the resident reads when their report became a case. */
 export function caseReceivedReply(input: {
   reporterName: string;
@@ -12,9 +16,7 @@ export function caseReceivedReply(input: {
     `@${input.reporterName} 您反映的问题已受理，工单 ${formatCaseNumber(input.caseNumber)}（${input.typeName}）。`,
   ];
   if (input.level === 'emergency') {
-    lines.push(
-      '⚠️ 如有人员受伤、火情或燃气泄漏等危及生命财产安全的情况，请立即拨打 119（火警）、110（报警）或 120（急救），并远离危险区域。',
-    );
+    lines.push(SAFETY_ADVICE);
     lines.push('已同时通知网格员和各级负责人。');
   } else if (input.level === 'major') {
     lines.push('该问题已列为重大问题，将优先派单处理，并同步报告负责人。');

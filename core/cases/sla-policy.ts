@@ -59,6 +59,8 @@ export interface Deadline {
   kind: DeadlineKind;
   start: Date;
   due: Date;
+  /** How its fractions are counted: working deadlines remind and escalate in working time. */
+  calendar?: 'natural' | 'working';
 }
 
 /** A moment at which the SLA timer acts: remind the handler or escalate. */
@@ -110,18 +112,30 @@ export class SlaPolicy {
     return this.add(due, { days, calendar: this.rule(c).resolve.calendar });
   }
 
-  /** Reminders before a deadline and escalation steps after it. */
+  /** The calendar a case's deadline of this kind is counted in. */
+  calendarOf(c: CaseSlaFacts, kind: DeadlineKind): 'natural' | 'working' {
+    const r = this.rule(c);
+    return (kind === 'feedback' ? (r.feedback ?? r.sign) : r[kind]).calendar;
+  }
+
+  /**
+   * Reminders before a deadline and escalation steps after it. A working-time deadline places
+   * them in working time: no reminder at 2 a.m. for a case due at 10:30.
+   */
   marks(d: Deadline): SlaMark[] {
-    const span = d.due.getTime() - d.start.getTime();
+    const working = d.calendar === 'working';
+    const spanMin = working ? this.calendar.workingMinutesBetween(d.start, d.due) : (d.due.getTime() - d.start.getTime()) / 60000;
+    const after = (from: Date, minutes: number) =>
+      working ? this.calendar.addWorkingMinutes(from, minutes) : new Date(from.getTime() + minutes * 60000);
     const base = `${d.kind}:${d.due.getTime()}`;
     const out: SlaMark[] = this.config.reminders.map((f) => ({
       key: `${base}:r${Math.round(f * 100)}`,
       kind: d.kind,
-      at: new Date(d.start.getTime() + span * f),
+      at: after(d.start, spanMin * f),
       step: { type: 'remind', fraction: f },
     }));
     this.config.escalation.forEach((e, index) =>
-      out.push({ key: `${base}:e${index}`, kind: d.kind, at: new Date(d.due.getTime() + span * e.after), step: { type: 'escalate', index, role: e.role } }),
+      out.push({ key: `${base}:e${index}`, kind: d.kind, at: index === 0 && e.after === 0 ? d.due : after(d.due, spanMin * e.after), step: { type: 'escalate', index, role: e.role } }),
     );
     return out.sort((a, b) => a.at.getTime() - b.at.getTime());
   }

@@ -40,9 +40,9 @@ const VERBS: Verb[] = [
 
 const RATING_WORDS: [RegExp, RatingAnswer][] = [
   [/^(1|满意|非常满意)$/, { fixed: true, satisfaction: 'satisfied' }],
-  [/^(2|基本满意|还行|一般)$/, { fixed: true, satisfaction: 'basically_satisfied' }],
+  [/^(2|基本满意)$/, { fixed: true, satisfaction: 'basically_satisfied' }],
   [/^(3|不满意)$/, { fixed: true, satisfaction: 'unsatisfied' }],
-  [/^(4|0|未解决|没解决|没有解决|还没解决|问题未解决)$/, { fixed: false, satisfaction: 'unsatisfied' }],
+  [/^(4|未解决|没解决|没有解决|还没解决|问题未解决)$/, { fixed: false, satisfaction: 'unsatisfied' }],
 ];
 
 /** Parse a rating answer word, e.g. "1", "满意", "未解决". */

@@ -91,4 +91,20 @@ export class WorkingCalendar {
     }
     throw new Error('working calendar has no working time in ten years');
   }
+
+  /** Working minutes between two instants (0 when `to` is not after `from`). */
+  workingMinutesBetween(from: Date, to: Date): number {
+    let total = 0;
+    let day = this.localDay(from);
+    for (let i = 0; i < 3660 && to > from; i++) {
+      if (this.isWorkday(day)) {
+        const a = Math.max(this.at(day, this.start).getTime(), from.getTime());
+        const b = Math.min(this.at(day, this.end).getTime(), to.getTime());
+        if (b > a) total += (b - a) / 60000;
+      }
+      if (this.at(day, 24 * 60) >= to) break;
+      day = this.nextDay(day);
+    }
+    return total;
+  }
 }

@@ -53,14 +53,22 @@ export function createCaseLoopRepository(db: Db) {
       data?: unknown;
       patch?: CasePatch;
       at: Date;
+      /** The version the actor saw: a case changed since (same status or not) is a conflict. */
+      version?: number;
     }): Promise<{ caseRow: CaseRow; eventId: number }> {
       return db.transaction(async (tx) => {
         const [updated] = await tx
           .update(cases)
-          .set({ ...input.patch, status: input.to, updatedAt: input.at })
-          .where(and(eq(cases.id, input.caseId), eq(cases.status, input.from)))
+          .set({ ...input.patch, status: input.to, updatedAt: input.at, version: sql`${cases.version} + 1` })
+          .where(
+            and(
+              eq(cases.id, input.caseId),
+              eq(cases.status, input.from),
+              input.version === undefined ? undefined : eq(cases.version, input.version),
+            ),
+          )
           .returning();
-        if (!updated) throw new CaseConflictError(`case ${input.caseId} is no longer ${input.from}`);
+        if (!updated) throw new CaseConflictError(`case ${input.caseId} changed (expected ${input.from}, version ${input.version ?? 'any'})`);
         const [ev] = await tx
           .insert(caseEvents)
           .values({
@@ -143,13 +151,13 @@ export function createCaseLoopRepository(db: Db) {
         .where(eq(roleAssignments.personId, personId));
     },
 
-    /** People who sent this case back (退单). */
+    /** The handlers this case was sent back from (退单, whoever pressed it): not chosen again. */
     async returnedBy(caseId: number): Promise<number[]> {
       const rows = await db
-        .select({ p: caseEvents.actorPersonId })
+        .select({ p: sql<number | null>`coalesce((${caseEvents.data}->>'handlerPersonId')::int, ${caseEvents.actorPersonId})` })
         .from(caseEvents)
-        .where(and(eq(caseEvents.caseId, caseId), eq(caseEvents.action, 'return'), isNotNull(caseEvents.actorPersonId)));
-      return rows.map((r) => r.p!);
+        .where(and(eq(caseEvents.caseId, caseId), eq(caseEvents.action, 'return')));
+      return rows.flatMap((r) => (r.p === null ? [] : [r.p]));
     },
 
     /** The person's direct chat with the bot (the most recent one, whatever the channel). */
@@ -253,6 +261,31 @@ export function createCaseLoopRepository(db: Db) {
         .orderBy(desc(caseReporters.joinedAt))
         .limit(1);
       return row?.c;
+    },
+
+    /**
+     * The case whose rating question is the bot's latest message to this person in this chat
+     * (in a group: the latest one mentioning them), if it is one; null otherwise.
+     */
+    async ratingAskedIn(chatId: number, platformUserId: string | null): Promise<number | null> {
+      const [row] = await db
+        .select({ key: outboundMessages.dedupeKey, caseId: outboundMessages.caseId })
+        .from(outboundMessages)
+        .where(
+          and(
+            eq(outboundMessages.chatId, chatId),
+            eq(outboundMessages.kind, 'send'),
+            platformUserId ? sql`${outboundMessages.payload}->'mentions' @> ${JSON.stringify([{ platformUserId }])}::jsonb` : undefined,
+          ),
+        )
+        .orderBy(desc(outboundMessages.id))
+        .limit(1);
+      return row?.key.startsWith('resolved:') ? row.caseId : null;
+    },
+
+    async hasMark(caseId: number, key: string): Promise<boolean> {
+      const rows = await db.select({ k: slaMarks.key }).from(slaMarks).where(and(eq(slaMarks.caseId, caseId), eq(slaMarks.key, key)));
+      return rows.length > 0;
     },
 
     /** Claim an SLA mark; true only for the first caller. */

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { chatMembers, chats, identities, orgNodes, people, roleAssignments } from '../schema.js';
 
@@ -113,6 +113,18 @@ export function createDirectoryRepository(db: Db) {
         .select({ personId: identities.personId, platformUserId: identities.platformUserId, displayName: identities.displayName })
         .from(identities)
         .where(and(inArray(identities.personId, personIds), eq(identities.channel, channel)));
+    },
+
+    /** The node of the bound group this person most recently joined (where a resident lives). */
+    async homeNode(personId: number): Promise<number | null> {
+      const [row] = await db
+        .select({ nodeId: chats.nodeId })
+        .from(chatMembers)
+        .innerJoin(chats, eq(chats.id, chatMembers.chatId))
+        .where(and(eq(chatMembers.personId, personId), eq(chats.kind, 'group'), eq(chats.purpose, 'residents'), isNotNull(chats.nodeId)))
+        .orderBy(desc(chatMembers.joinedAt))
+        .limit(1);
+      return row?.nodeId ?? null;
     },
 
     async displayName(personId: number): Promise<string> {

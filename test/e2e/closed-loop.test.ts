@@ -223,6 +223,34 @@ describe('the closed loop through the sim channel', () => {
     expect((await caseOf(n)).priority).toBe(2);
   });
 
+  it('never merges a graver report into a routine case, and keeps "me too" within the community', async () => {
+    const n = await report('胡晓梅', '9号楼楼道里有人给电动车充电，电线拉得到处都是');
+    const id = await sim.say(G, '朱宏', '9号楼楼道着火了！冒烟了');
+    const reply = await sim.answerTo(G, id);
+    expect(reply.text).toContain('119');
+    expect(reply.text).not.toContain(`#${n}`);
+    // A resident of 阳光社区 cannot join a 幸福社区 case by its number.
+    const far = await sim.say('g-hp-yg-02', '谢娜', `我也遇到 #${n}`);
+    expect((await sim.answerTo('g-hp-yg-02', far)).text).toContain('不在本社区');
+  });
+
+  it('applies a rating replied to one case\'s message to that case, not to the latest one', async () => {
+    const dm = await sim.dm('李建国');
+    const a = await report('郭敏', '11号楼单元门的闭门器坏了，门一直关不上');
+    const b = await report('郭敏', '11号楼后面的草坪好久没修剪了，长得很乱');
+    for (const n of [a, b]) {
+      await sim.say(dm, '李建国', `签收 #${n}`);
+      await waitStatus(n, 'signed');
+      await sim.say(dm, '李建国', `办结 #${n} 已处理`);
+      await waitStatus(n, 'resolved');
+    }
+    const askA = await sim.botSays(G, (m) => m.text.includes(`工单 #${a}（`) && m.text.includes('办结'));
+    const r = await sim.api('POST', `/api/sim/chats/${G}/messages`, { from: await sim.who('郭敏'), text: '3', replyTo: askA.id });
+    await sim.answerTo(G, r.body.id);
+    await waitStatus(a, 'in_progress');
+    expect(await statusOf(b)).toBe('resolved');
+  });
+
   it('answers an emergency with a safety reply and alerts the ladder directly', async () => {
     const id = await sim.say(G, '郭敏', '2单元楼道里着火了，冒了好多黑烟！');
     const reply = await sim.answerTo(G, id);
@@ -245,8 +273,11 @@ describe('the closed loop through the sim channel', () => {
     await sim.botSays(await sim.dm('李建国'), (m) => m.text.includes('没有找到工单 #999999'));
     await sim.say(await sim.dm('李建国'), '李建国', `延期 #${n} 很久`);
     await sim.botSays(await sim.dm('李建国'), (m) => m.text.includes('延期 #编号 天数 原因'));
-    await sim.say(await sim.dm('胡晓梅'), '胡晓梅', '上报 楼下有积水');
-    await sim.botSays(await sim.dm('胡晓梅'), (m) => m.text.includes('网格员巡查上报'));
+    // A resident's "上报 …" is a report like any other, not a staff command to refuse.
+    const up = await sim.say(await sim.dm('胡晓梅'), '胡晓梅', '上报 楼下雨水井堵了，积水很深');
+    expect((await sim.answerTo(await sim.dm('胡晓梅'), up)).text).toContain('已受理');
+    const fb = await sim.say(G, '郭敏', '反馈 小区东门的路灯不亮好几天了');
+    expect((await sim.answerTo(G, fb)).text).toMatch(/已受理|已合并到/);
     expect(await statusOf(n)).toBe('dispatched');
   });
 

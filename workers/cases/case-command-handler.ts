@@ -14,6 +14,9 @@ const RATING_BUTTONS: Record<string, RatingAnswer> = {
   x: { fixed: false, satisfaction: 'unsatisfied' },
 };
 /** Buttons that act at once, with the note they leave; the others answer with the typed form (they need words). */
+/** Roles that handle cases and may use the staff commands. */
+const STAFF_ROLES = new Set(['grid_worker', 'grid_leader', 'area_leader', 'street_chief', 'department', 'manager']);
+
 const DIRECT_BUTTON_ACTIONS = {
   sign: { action: 'sign', note: '' },
   resolve: { action: 'resolve', note: '已处理完毕' },
@@ -69,6 +72,10 @@ export function createCaseCommandHandler(deps: {
       if (ctx.action) return button(ctx, ctx.action.buttonId);
       const cmd = parseCaseCommand(ctx.text);
       if (!cmd) return null;
+      // A resident who starts with 反馈 / 完成 / 上报 … is describing a problem, not typing a
+      // staff command: leave it to triage.
+      const staff = ctx.roles.some((r) => STAFF_ROLES.has(r.role));
+      if (!staff && (cmd.kind === 'malformed' || cmd.kind === 'patrol')) return null;
       switch (cmd.kind) {
         case 'malformed':
           await ctx.reply(`格式不对，请这样写：${cmd.usage}`);
@@ -79,12 +86,21 @@ export function createCaseCommandHandler(deps: {
           return r.ok ? 'case_action' : 'case_action_refused';
         }
         case 'rate': {
-          // A "1" in reply to something that is not about a case (a notice to confirm) is not a rating.
+          // Which case: the one named, the one the replied-to message is about, or — for a bare
+          // "1" — the one whose rating question is the bot's latest word to this person here.
+          let caseNumber = cmd.caseNumber;
           const repliedTo = ctx.row.replyToPlatformMessageId;
-          if (cmd.caseNumber === null && repliedTo && !(await deps.loop.caseOfMessage(ctx.row.channel, ctx.row.platformChatId, repliedTo))) return null;
-          const r = await deps.service.rate(ctx.personId, cmd.caseNumber, cmd.answer, cmd.comment);
-          // A bare "1" from someone with nothing to rate is just chatter.
-          if (!r && cmd.caseNumber === null) return null;
+          if (caseNumber === null && repliedTo) {
+            const caseId = await deps.loop.caseOfMessage(ctx.row.channel, ctx.row.platformChatId, repliedTo);
+            if (!caseId) return null; // e.g. a "1" confirming a notice
+            caseNumber = (await deps.loop.byId(caseId))?.number ?? null;
+          } else if (caseNumber === null) {
+            const caseId = await deps.loop.ratingAskedIn(ctx.chat.id, ctx.chat.kind === 'group' ? ctx.row.senderPlatformId : null);
+            if (!caseId) return null; // just chatter, or an answer to someone else
+            caseNumber = (await deps.loop.byId(caseId))?.number ?? null;
+          }
+          if (caseNumber === null) return null;
+          const r = await deps.service.rate(ctx.personId, caseNumber, cmd.answer, cmd.comment);
           await ctx.reply(r?.text ?? '感谢您的评价，工单已关闭。', { mention: true });
           return r && !r.ok ? 'rating_refused' : 'rating';
         }
@@ -99,6 +115,14 @@ export function createCaseCommandHandler(deps: {
           if (!c) {
             if (cmd.caseNumber === null && !ctx.row.replyToPlatformMessageId) return null;
             await ctx.reply('没有找到要加入的工单。请回复机器人关于该工单的消息，或写「我也遇到 #编号」。');
+            return 'me_too_refused';
+          }
+          // Only neighbours join: the case must be in the community of the group written in.
+          const tree = await deps.loop.tree();
+          const here = ctx.chat.nodeId ?? ctx.roles[0]?.nodeId ?? null;
+          const community = (id: number | null) => tree.ancestorAt(id, 'community')?.id ?? null;
+          if (community(here) === null || community(here) !== community(c.nodeId)) {
+            await ctx.reply(`工单 ${formatCaseNumber(c.number)} 不在本社区，不能加入。请直接描述您遇到的问题。`, { mention: true });
             return 'me_too_refused';
           }
           if (['resolved', 'closed', 'cancelled'].includes(c.status)) {

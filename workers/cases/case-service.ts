@@ -10,6 +10,7 @@ import { commandHint, LEVEL_NAMES, ratingButtons, residentTexts, staffTexts, tas
 import { mayAct, type Actor } from '../../core/cases/permissions.js';
 import { fairest, route, type RoutingRules } from '../../core/cases/routing.js';
 import type { SlaPolicy } from '../../core/cases/sla-policy.js';
+import { maskPersonalData } from '../../core/classification/mask-personal-data.js';
 import type { TaxonomyEntry } from '../../core/classification/types.js';
 import type { CaseCommand, RatingAnswer } from '../../core/commands/parse-case-command.js';
 import type { OrgTree } from '../../core/org/org-tree.js';
@@ -123,8 +124,9 @@ export function createCaseService(deps: CaseServiceDeps) {
         actorPersonId: null,
         note: `派给 ${await deps.directory.displayName(handler)}（${decision.via === 'grid' ? '属地' : '兜底'}）`,
         data: { handlerPersonId: handler, via: decision.via, leadDepartmentId },
-        patch: { handlerPersonId: handler, leadDepartmentId, dispatchedAt: now, signDueAt: d.sign, resolveDueAt: d.resolve, feedbackDueAt: d.feedback, signedAt: null },
+        patch: { handlerPersonId: handler, leadDepartmentId, dispatchedAt: now, signDueAt: d.sign, resolveDueAt: d.resolve, resolveStartedAt: now, feedbackDueAt: d.feedback, signedAt: null },
         at: now,
+        version: c.version,
       });
     } catch (err) {
       if (err instanceof CaseConflictError) return 'skipped';
@@ -195,7 +197,7 @@ export function createCaseService(deps: CaseServiceDeps) {
     const now = deps.now();
     const n = formatCaseNumber(c.number);
     const move = (action: CaseAction, patch: Parameters<CaseLoopRepository['transition']>[0]['patch'], note: string | null, data?: unknown) =>
-      loop.transition({ caseId: c.id, from: c.status, to: nextStatus(c.status, action), action, actorPersonId: actor.personId, note, data, patch, at: now });
+      loop.transition({ caseId: c.id, from: c.status, to: nextStatus(c.status, action), action, actorPersonId: actor.personId, note, data, patch, at: now, version: c.version });
     try {
       switch (cmd.action) {
         case 'sign': {
@@ -207,19 +209,19 @@ export function createCaseService(deps: CaseServiceDeps) {
         case 'progress': {
           if (!cmd.text) return { ok: false, text: commandHint('progress', c.number)! };
           const m = await move('progress', c.firstFeedbackAt ? {} : { firstFeedbackAt: now }, cmd.text);
-          await notify.reporters(m.caseRow, `progress:${c.id}:${m.eventId}`, residentTexts.progress(c.number, await handlerName(m.caseRow), cmd.text));
+          await notify.reporters(m.caseRow, `progress:${c.id}:${m.eventId}`, residentTexts.progress(c.number, await handlerName(m.caseRow), maskPersonalData(cmd.text)));
           await refreshCard(m.caseRow, m.eventId);
           return { ok: true, text: `已记录 ${n} 的进展，并告知反映人。` };
         }
         case 'resolve': {
           const m = await move('resolve', { resolvedAt: now, ...(c.firstFeedbackAt ? {} : { firstFeedbackAt: now }) }, cmd.text);
-          await notify.reporters(m.caseRow, `resolved:${c.id}:${m.eventId}`, residentTexts.resolved(c.number, typeName(c.type), await handlerName(m.caseRow), cmd.text), ratingButtons(c.number));
+          await notify.reporters(m.caseRow, `resolved:${c.id}:${m.eventId}`, residentTexts.resolved(c.number, typeName(c.type), await handlerName(m.caseRow), maskPersonalData(cmd.text)), ratingButtons(c.number));
           await refreshCard(m.caseRow, m.eventId);
           await deps.scheduleTimers(m.caseRow);
           return { ok: true, text: `已办结 ${n}，已请反映人评价。` };
         }
         case 'return': {
-          const m = await move('return', {}, cmd.text);
+          const m = await move('return', { pendingExtension: null }, cmd.text, { handlerPersonId: c.handlerPersonId });
           await refreshCard({ ...m.caseRow, status: 'returned' }, m.eventId);
           const who = await deps.directory.displayName(actor.personId);
           for (const p of await ladderPeople(m.caseRow, tree, 'grid_leader')) {
@@ -234,7 +236,7 @@ export function createCaseService(deps: CaseServiceDeps) {
           if (!target) return { ok: false, text: `找不到接收人「${cmd.target}」。请写工作人员姓名或网格编码（如 hp-xf-02）。` };
           if (target.personId === c.handlerPersonId) return { ok: false, text: `${n} 已经由此人承办。` };
           const d = sla.deadlines(slaFacts(c), now);
-          const m = await move('transfer', { handlerPersonId: target.personId, nodeId: target.nodeId, dispatchedAt: now, signDueAt: d.sign, signedAt: null }, cmd.text, { from: c.handlerPersonId, to: target.personId });
+          const m = await move('transfer', { handlerPersonId: target.personId, nodeId: target.nodeId, dispatchedAt: now, signDueAt: d.sign, signedAt: null, pendingExtension: null }, cmd.text, { from: c.handlerPersonId, to: target.personId });
           if (c.handlerPersonId) await notify.editCard({ ...m.caseRow }, c.handlerPersonId, m.eventId, { text: `工单 ${n} 已转派给 ${await deps.directory.displayName(target.personId)}：${cmd.text}`, buttons: [] });
           await notify.card(m.caseRow, target.personId, m.eventId, await cardFor(m.caseRow, tree));
           await notify.reporters(m.caseRow, `transfer:${c.id}:${m.eventId}`, residentTexts.dispatched(c.number, typeName(c.type), await handlerName(m.caseRow), m.caseRow.signDueAt, m.caseRow.resolveDueAt, tz));
@@ -257,6 +259,7 @@ export function createCaseService(deps: CaseServiceDeps) {
         case 'refuse_extension': {
           const pending = c.pendingExtension;
           if (!pending) return { ok: false, text: `${n} 没有待审批的延期申请。` };
+          if (pending.requestedBy === actor.personId) return { ok: false, text: `不能审批自己提出的延期申请（${n}）。` };
           const approve = cmd.action === 'approve_extension';
           const due = approve && c.resolveDueAt ? sla.extend(slaFacts(c), c.resolveDueAt, pending.days) : c.resolveDueAt;
           await loop.patch(c.id, { pendingExtension: null, ...(approve ? { resolveDueAt: due } : {}) });
@@ -284,7 +287,7 @@ export function createCaseService(deps: CaseServiceDeps) {
         }
         case 'cancel': {
           const m = await move('cancel', { closedAt: now }, cmd.text);
-          await notify.reporters(m.caseRow, `cancel:${c.id}:${m.eventId}`, `工单 ${n} 已撤销：${cmd.text}`);
+          await notify.reporters(m.caseRow, `cancel:${c.id}:${m.eventId}`, `工单 ${n} 已撤销：${maskPersonalData(cmd.text)}`);
           await refreshCard(m.caseRow, m.eventId);
           return { ok: true, text: `已撤销 ${n}。` };
         }
@@ -320,7 +323,7 @@ export function createCaseService(deps: CaseServiceDeps) {
           actorPersonId: personId,
           note: words,
           data: answer,
-          patch: { reopenCount: c.reopenCount + 1, resolvedAt: null, resolveDueAt: d.resolve, fixed: answer.fixed, rating: answer.satisfaction },
+          patch: { reopenCount: c.reopenCount + 1, resolvedAt: null, resolveDueAt: d.resolve, resolveStartedAt: now, fixed: answer.fixed, rating: answer.satisfaction },
           at: now,
         });
         if (m.caseRow.handlerPersonId) {

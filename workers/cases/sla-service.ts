@@ -32,10 +32,16 @@ export function createSlaService(deps: {
   /** The deadlines still running for a case in its current state. */
   function deadlinesOf(c: CaseRow): Deadline[] {
     const start = c.dispatchedAt ?? c.createdAt;
+    const facts = { level: c.level, type: c.type, text: c.description };
+    const cal = (kind: Deadline['kind']) => sla.calendarOf(facts, kind);
     const out: Deadline[] = [];
-    if (c.status === 'dispatched' && c.signDueAt) out.push({ kind: 'sign', start, due: c.signDueAt });
-    if (c.feedbackDueAt && !c.firstFeedbackAt && ['dispatched', 'signed'].includes(c.status)) out.push({ kind: 'feedback', start, due: c.feedbackDueAt });
-    if (['dispatched', 'signed', 'in_progress'].includes(c.status) && c.resolveDueAt) out.push({ kind: 'resolve', start, due: c.resolveDueAt });
+    if (c.status === 'dispatched' && c.signDueAt) out.push({ kind: 'sign', start, due: c.signDueAt, calendar: cal('sign') });
+    if (c.feedbackDueAt && !c.firstFeedbackAt && ['dispatched', 'signed'].includes(c.status)) {
+      out.push({ kind: 'feedback', start, due: c.feedbackDueAt, calendar: cal('feedback') });
+    }
+    if (['dispatched', 'signed', 'in_progress'].includes(c.status) && c.resolveDueAt) {
+      out.push({ kind: 'resolve', start: c.resolveStartedAt ?? start, due: c.resolveDueAt, calendar: cal('resolve') });
+    }
     return out;
   }
 
@@ -43,25 +49,33 @@ export function createSlaService(deps: {
     return deadlinesOf(c).flatMap((d) => sla.marks(d));
   }
 
-  async function perform(c: CaseRow, m: SlaMark): Promise<void> {
-    const due = deadlinesOf(c).find((d) => d.kind === m.kind)!.due;
+  /**
+   * Send what a mark calls for, then claim it. Sends are keyed, so a run that failed half-way
+   * and is repeated sends nothing twice; only the run that claims the mark logs the event.
+   */
+  async function perform(c: CaseRow, m: SlaMark): Promise<boolean> {
+    const deadline = deadlinesOf(c).find((d) => d.kind === m.kind);
+    if (!deadline) return loop.claimMark(c.id, m.key); // signed (or fed back) meanwhile
     if (m.step.type === 'remind') {
-      if (c.handlerPersonId) await notify.person(c, c.handlerPersonId, `sla:${c.id}:${m.key}`, staffTexts.reminder(c.number, m.kind, due, tz));
-      return;
+      if (c.handlerPersonId) await notify.person(c, c.handlerPersonId, `sla:${c.id}:${m.key}`, staffTexts.reminder(c.number, m.kind, deadline.due, tz));
+      return loop.claimMark(c.id, m.key);
     }
     const tree = await loop.tree();
     const place = tree.node(c.nodeId)?.name ?? '';
     const handler = c.handlerPersonId ? await deps.directory.displayName(c.handlerPersonId) : '（无）';
     const text = staffTexts.escalation(c.number, deps.typeName(c.type), place, m.kind, handler);
-    if (!c.supervised) await loop.patch(c.id, { supervised: true });
-    await loop.logEvent({ caseId: c.id, actorPersonId: null, action: 'escalate', status: c.status, note: `超过${m.kind === 'sign' ? '签收' : m.kind === 'resolve' ? '办结' : '首次反馈'}时限，升级至${m.step.role}`, data: { mark: m.key, role: m.step.role }, at: deps.now() });
     const level = m.step.role === 'grid_leader' ? 'community' : 'street';
     const node = tree.ancestorAt(c.nodeId, level) ?? tree.path(c.nodeId).at(-1);
     const people = node ? await loop.peopleWithRole([m.step.role], [node.id]) : [];
     for (const p of people) await notify.person(c, p, `sla:${c.id}:${m.key}`, text);
     if (m.step.index === 0) await notify.managers(c, `sla:${c.id}:${m.key}`, text, tree.path(c.nodeId).map((n) => n.id));
     if (c.handlerPersonId) await notify.person(c, c.handlerPersonId, `sla-h:${c.id}:${m.key}`, `${text}\n已列入督办，请立即处理。`);
+    if (!(await loop.claimMark(c.id, m.key))) return false;
+    if (!c.supervised) await loop.patch(c.id, { supervised: true });
+    const what = m.kind === 'sign' ? '签收' : m.kind === 'resolve' ? '办结' : '首次反馈';
+    await loop.logEvent({ caseId: c.id, actorPersonId: null, action: 'escalate', status: c.status, note: `超过${what}时限，升级至${m.step.role}`, data: { mark: m.key, role: m.step.role }, at: deps.now() });
     deps.logger.info({ caseId: c.id, caseNumber: c.number, mark: m.key }, 'case escalated');
+    return true;
   }
 
   /** Carry out whatever is due for one case now. */
@@ -84,9 +98,8 @@ export function createSlaService(deps: {
     let done = 0;
     for (const m of marksOf(c)) {
       if (m.at.getTime() > now.getTime()) continue;
-      if (!(await loop.claimMark(c.id, m.key))) continue;
-      await perform((await loop.byId(caseId))!, m);
-      done++;
+      if (await loop.hasMark(c.id, m.key)) continue;
+      if (await perform((await loop.byId(caseId))!, m)) done++;
     }
     return done;
   }

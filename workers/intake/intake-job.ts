@@ -1,9 +1,11 @@
 import { UnrecoverableError, type Job } from 'bullmq';
-import { caseReceivedReply, unknownButtonReply } from '../../core/cases/replies.js';
+import { SAFETY_ADVICE, caseReceivedReply, unknownButtonReply } from '../../core/cases/replies.js';
 import type { Classifier, TaxonomyEntry } from '../../core/classification/types.js';
 import { prepareText } from '../../core/intake/prepare-text.js';
 import type { CaseRepository, CaseRow } from '../../db/repositories/case-repository.js';
 import { residentTexts } from '../../core/cases/notifications.js';
+
+const LEVEL_RANK = { routine: 0, major: 1, emergency: 2 } as const;
 import type { DirectoryRepository } from '../../db/repositories/directory-repository.js';
 import type { InboxRepository } from '../../db/repositories/inbox-repository.js';
 import type { OutboundRepository } from '../../db/repositories/outbound-repository.js';
@@ -137,13 +139,21 @@ export function createIntakeProcessor(deps: IntakeDeps) {
       return finish('ignored', 'chatter', classification);
     }
 
-    const nodeId = chat.nodeId ?? roles[0]?.nodeId ?? null;
-    // 重复: the same problem in the same grid within the window joins the first case.
-    if (deps.loopHooks && nodeId !== null && classification.caseType) {
-      const dup = await deps.loopHooks.duplicateOf(nodeId, classification.caseType, ctx.text, row.id);
+    // A direct message belongs to the grid of the group the person writes in (or their role's node).
+    const nodeId = chat.nodeId ?? (await deps.directory.homeNode(personId)) ?? roles[0]?.nodeId ?? null;
+    if (nodeId === null) {
+      await ctx.reply('暂时无法确定您所在的网格。请在您所在小区的居民群里描述问题，我们会派给对应的网格员。');
+      return finish('ignored', 'no_node', classification);
+    }
+    // 重复: the same problem in the same grid within the window joins the first case — unless the
+    // new report is graver (a fire reported beside a routine hazard needs its own emergency case).
+    if (deps.loopHooks && classification.caseType) {
+      const found = await deps.loopHooks.duplicateOf(nodeId, classification.caseType, ctx.text, row.id);
+      const dup = found && LEVEL_RANK[classification.level] <= LEVEL_RANK[found.level] ? found : null;
       if (dup) {
         const { count } = await deps.loopHooks.merge(dup, personId, chat.id, row.id);
-        await ctx.reply(residentTexts.merged(dup.number, typeName(dup.type), count), { mention: true, caseId: dup.id });
+        const merged = residentTexts.merged(dup.number, typeName(dup.type), count);
+        await ctx.reply(classification.level === 'emergency' ? `${merged}\n${SAFETY_ADVICE}` : merged, { mention: true, caseId: dup.id });
         return finish('processed', 'case_merged', classification, dup.id);
       }
     }

@@ -34,6 +34,14 @@ describe('deadlines', () => {
     expect(policy.extend(routine, sh('2026-11-27T17:00:00'), 2)).toEqual(sh('2026-12-01T17:00:00'));
   });
 
+  it('places the reminders of a working-time deadline in working hours', () => {
+    // Dispatched Wednesday 17:30, due Thursday 10:30 (2 working hours): no reminder at night.
+    const start = sh('2026-11-25T17:30:00');
+    const marks = policy.marks({ kind: 'sign', start, due: sh('2026-11-26T10:30:00'), calendar: 'working' });
+    expect(marks.slice(0, 3).map((m) => m.at)).toEqual([sh('2026-11-26T09:30:00'), sh('2026-11-26T10:06:00'), sh('2026-11-26T10:30:00')]);
+    expect(marks[3]!.at).toEqual(sh('2026-11-26T11:30:00'));
+  });
+
   it('reminds at 50% and 80% and escalates at 100%, 150%, 200%', () => {
     const start = sh('2026-11-23T09:00:00');
     const marks = policy.marks({ kind: 'sign', start, due: sh('2026-11-23T11:00:00') });
