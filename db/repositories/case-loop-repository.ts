@@ -283,6 +283,16 @@ export function createCaseLoopRepository(db: Db) {
       return row?.key.startsWith('resolved:') ? row.caseId : null;
     },
 
+    async lastEvent(caseId: number): Promise<{ id: number; action: string } | undefined> {
+      const [row] = await db
+        .select({ id: caseEvents.id, action: caseEvents.action })
+        .from(caseEvents)
+        .where(eq(caseEvents.caseId, caseId))
+        .orderBy(desc(caseEvents.id))
+        .limit(1);
+      return row;
+    },
+
     async hasMark(caseId: number, key: string): Promise<boolean> {
       const rows = await db.select({ k: slaMarks.key }).from(slaMarks).where(and(eq(slaMarks.caseId, caseId), eq(slaMarks.key, key)));
       return rows.length > 0;

@@ -331,6 +331,25 @@ describe('the closed loop through the sim channel', () => {
     expect(row).toMatchObject({ n: long.length, outcome: 'case_opened' });
   });
 
+  it('re-sends what a dispatch job did not get to send when the job runs again', async () => {
+    const n = await report('朱宏', '13号楼地下车库的照明灯全坏了，黑漆漆的');
+    const c = await caseOf(n);
+    // As if the job died after committing the dispatch but before the card and the group news.
+    await card('李建国', n);
+    await db.sql`delete from outbound_messages where case_id = ${c.id} and status = 'pending'`;
+    await db.sql`update outbound_messages set dedupe_key = dedupe_key || ':sent-before-crash' where case_id = ${c.id} and dedupe_key like 'card:%'`;
+    expect(await app.workers.cases.service.dispatch(c.id)).toBe('skipped');
+    const cards = await eventually(async () => {
+      const rows = await db.sql`select dedupe_key, status from outbound_messages where case_id = ${c.id} and dedupe_key like 'card:%' and status = 'sent'`;
+      return rows.length === 2 ? rows : undefined;
+    });
+    expect(cards).toHaveLength(2);
+    // Running it a third time adds nothing.
+    await app.workers.cases.service.dispatch(c.id);
+    const again = await db.sql`select count(*)::int as n from outbound_messages where case_id = ${c.id} and dedupe_key like 'card:%'`;
+    expect(again[0]!.n).toBe(2);
+  });
+
   it('keeps a case across a restart mid-way and sends nothing twice', async () => {
     const n = await report('朱宏', '楼下小饭馆油烟直排，熏得窗户都不敢开');
     const dm = await sim.dm('李建国');

@@ -90,10 +90,47 @@ export function createCaseService(deps: CaseServiceDeps) {
     return c.handlerPersonId ? `网格员${await deps.directory.displayName(c.handlerPersonId)}` : '工作人员';
   }
 
+  /**
+   * Tell everyone about a dispatch: the lead department, the handler's task card, the work
+   * group, the reporters, the ladder for major and emergency cases. Every message is keyed by
+   * the dispatch event, so running it again (a retried job) sends only what is missing.
+   */
+  async function announceDispatch(cr: CaseRow, eventId: number, tree: OrgTree): Promise<void> {
+    const handler = cr.handlerPersonId!;
+    const leadDepartmentId = cr.leadDepartmentId;
+    if (leadDepartmentId) {
+      await loop.addCoHandler(cr.id, leadDepartmentId, 'lead');
+      for (const p of await loop.departmentPeople(leadDepartmentId)) {
+        await notify.person(cr, p, `lead:${cr.id}:${eventId}`, staffTexts.whistled(cr.number, typeName(cr.type), tree.node(cr.nodeId)?.name ?? '', cr.summary, 'lead'));
+      }
+    }
+    await notify.card(cr, handler, eventId, await cardFor(cr, tree));
+    // The community's work group sees every assignment, with the handler mentioned.
+    await notify.workGroups(cr, `assigned:${cr.id}:${eventId}`, staffTexts.assigned(cr.number, typeName(cr.type), tree.node(cr.nodeId)?.name ?? '', LEVEL_NAMES[cr.level], cr.signDueAt, tz), tree.path(cr.nodeId).map((n) => n.id), [handler]);
+    await notify.reporters(cr, `dispatched:${cr.id}:${eventId}`, residentTexts.dispatched(cr.number, typeName(cr.type), await handlerName(cr), cr.signDueAt, cr.resolveDueAt, tz));
+    if (cr.level === 'emergency') {
+      const alert = staffTexts.emergency(cr.number, typeName(cr.type), tree.node(cr.nodeId)?.name ?? '', cr.summary);
+      const people = new Set([handler, ...(await ladderPeople(cr, tree, 'grid_leader')), ...(await ladderPeople(cr, tree, 'street_chief'))]);
+      for (const p of people) await notify.person(cr, p, `emergency:${cr.id}`, alert);
+      await notify.managers(cr, `emergency:${cr.id}`, alert, tree.path(cr.nodeId).map((n) => n.id));
+    } else if (cr.level === 'major') {
+      for (const p of await ladderPeople(cr, tree, 'grid_leader')) {
+        await notify.person(cr, p, `major:${cr.id}`, `【重大问题】工单 ${formatCaseNumber(cr.number)}（${typeName(cr.type)}，${tree.node(cr.nodeId)?.name ?? ''}）${cr.summary}，已派给 ${await handlerName(cr)}。`);
+      }
+    }
+    await deps.scheduleTimers(cr);
+  }
+
   /** 派单: route the case and hand it over (task card, residents told, timers set). */
   async function dispatch(caseId: number): Promise<'dispatched' | 'skipped' | 'unassigned'> {
     const c = await loop.byId(caseId);
-    if (!c || !canApply(c.status, 'dispatch')) return 'skipped';
+    if (!c) return 'skipped';
+    if (!canApply(c.status, 'dispatch')) {
+      // A retried job whose dispatch committed but whose messages did not all go out.
+      const last = await loop.lastEvent(c.id);
+      if (c.status === 'dispatched' && last?.action === 'dispatch') await announceDispatch(c, last.id, await loop.tree());
+      return 'skipped';
+    }
     const tree = await loop.tree();
     const candidates = await loop.candidates();
     let handler: number | null = null;
@@ -133,27 +170,7 @@ export function createCaseService(deps: CaseServiceDeps) {
       throw err;
     }
     const cr = moved.caseRow;
-    if (leadDepartmentId) {
-      await loop.addCoHandler(cr.id, leadDepartmentId, 'lead');
-      for (const p of await loop.departmentPeople(leadDepartmentId)) {
-        await notify.person(cr, p, `lead:${cr.id}:${moved.eventId}`, staffTexts.whistled(cr.number, typeName(cr.type), tree.node(cr.nodeId)?.name ?? '', cr.summary, 'lead'));
-      }
-    }
-    await notify.card(cr, handler, moved.eventId, await cardFor(cr, tree));
-    // The community's work group sees every assignment, with the handler mentioned.
-    await notify.workGroups(cr, `assigned:${cr.id}:${moved.eventId}`, staffTexts.assigned(cr.number, typeName(cr.type), tree.node(cr.nodeId)?.name ?? '', LEVEL_NAMES[cr.level], cr.signDueAt, tz), tree.path(cr.nodeId).map((n) => n.id), [handler]);
-    await notify.reporters(cr, `dispatched:${cr.id}:${moved.eventId}`, residentTexts.dispatched(cr.number, typeName(cr.type), await handlerName(cr), cr.signDueAt, cr.resolveDueAt, tz));
-    if (cr.level === 'emergency') {
-      const alert = staffTexts.emergency(cr.number, typeName(cr.type), tree.node(cr.nodeId)?.name ?? '', cr.summary);
-      const people = new Set([handler, ...(await ladderPeople(cr, tree, 'grid_leader')), ...(await ladderPeople(cr, tree, 'street_chief'))]);
-      for (const p of people) await notify.person(cr, p, `emergency:${cr.id}`, alert);
-      await notify.managers(cr, `emergency:${cr.id}`, alert, tree.path(cr.nodeId).map((n) => n.id));
-    } else if (cr.level === 'major') {
-      for (const p of await ladderPeople(cr, tree, 'grid_leader')) {
-        await notify.person(cr, p, `major:${cr.id}`, `【重大问题】工单 ${formatCaseNumber(cr.number)}（${typeName(cr.type)}，${tree.node(cr.nodeId)?.name ?? ''}）${cr.summary}，已派给 ${await handlerName(cr)}。`);
-      }
-    }
-    await deps.scheduleTimers(cr);
+    await announceDispatch(cr, moved.eventId, tree);
     deps.logger.info({ caseId: cr.id, caseNumber: cr.number, handler, via: decision.via }, 'case dispatched');
     return 'dispatched';
   }
