@@ -74,7 +74,10 @@ eachQueueBackend((backend) => {
       const text = await eventually(async () => {
         const t = await scrape({ headers: { authorization: `Bearer ${TOKEN}` } });
         const cases = ['reported', 'dispatched'].reduce((s, st) => s + (value(t, 'jiesu_cases', { status: st }) ?? 0), 0);
-        return cases >= 1 ? t : undefined;
+        // The case row is written before its intake job is marked completed: wait for both.
+        const done = (value(t, 'jiesu_queue_jobs', { queue: 'intake', state: 'completed' }) ?? 0) >= 1;
+        const processed = (value(t, 'jiesu_inbound_messages', { status: 'processed' }) ?? 0) >= 1;
+        return cases >= 1 && done && processed ? t : undefined;
       });
       expect(text).toContain('# TYPE jiesu_queue_jobs gauge');
       for (const q of ['intake', 'send', 'cases', 'maintenance']) {
