@@ -334,6 +334,21 @@ export function createCaseLoopRepository(db: Db) {
       return row!.id;
     },
 
+    /** One more "me too": raise the priority in place (concurrent merges all count). */
+    async raisePriority(caseId: number): Promise<void> {
+      await db.update(cases).set({ priority: sql`${cases.priority} + 1` }).where(eq(cases.id, caseId));
+    },
+
+    /** Clear a pending extension (moving the deadline when approved); false when already decided. */
+    async decideExtension(caseId: number, resolveDueAt: Date | null | undefined): Promise<boolean> {
+      const rows = await db
+        .update(cases)
+        .set({ pendingExtension: null, ...(resolveDueAt ? { resolveDueAt } : {}) })
+        .where(and(eq(cases.id, caseId), isNotNull(cases.pendingExtension)))
+        .returning({ id: cases.id });
+      return rows.length > 0;
+    },
+
     async patch(caseId: number, patch: CasePatch): Promise<void> {
       await db.update(cases).set(patch).where(eq(cases.id, caseId));
     },

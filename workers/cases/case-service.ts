@@ -279,7 +279,8 @@ export function createCaseService(deps: CaseServiceDeps) {
           if (pending.requestedBy === actor.personId) return { ok: false, text: `不能审批自己提出的延期申请（${n}）。` };
           const approve = cmd.action === 'approve_extension';
           const due = approve && c.resolveDueAt ? sla.extend(slaFacts(c), c.resolveDueAt, pending.days) : c.resolveDueAt;
-          await loop.patch(c.id, { pendingExtension: null, ...(approve ? { resolveDueAt: due } : {}) });
+          // Only one decision wins when two leaders answer at once.
+          if (!(await loop.decideExtension(c.id, approve ? due : undefined))) return { ok: false, text: `${n} 的延期申请已经处理过了。` };
           const eventId = await loop.logEvent({ caseId: c.id, actorPersonId: actor.personId, action: cmd.action, status: c.status, note: cmd.text || null, data: { days: pending.days, resolveDueAt: due?.toISOString() }, at: now });
           const updated = (await loop.byId(c.id))!;
           await notify.person(updated, pending.requestedBy, `ext-dec:${c.id}:${eventId}`, approve ? staffTexts.extensionApproved(c.number, due!, tz) : staffTexts.extensionRefused(c.number, cmd.text));
@@ -379,7 +380,7 @@ export function createCaseService(deps: CaseServiceDeps) {
     const joined = await loop.addReporter(c.id, personId, chatId, inboundMessageId, deps.now());
     const count = (await loop.reporters(c.id)).length;
     if (joined) {
-      await loop.patch(c.id, { priority: c.priority + 1 });
+      await loop.raisePriority(c.id);
       await loop.logEvent({ caseId: c.id, actorPersonId: personId, action: 'merge', status: c.status, note: null, data: { inboundMessageId, reporters: count }, at: deps.now() });
     }
     return { joined, count };
