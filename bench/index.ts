@@ -16,9 +16,8 @@
  * production, in this process. A fresh embedded PostgreSQL in a temporary directory; Redis
  * from REDIS_URL, or a redis-server started on a free port where installed (else skipped).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFile, readdir, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -30,6 +29,7 @@ import { SimChannel } from '../bot/sim/sim-channel.js';
 import type { Classifier } from '../core/classification/types.js';
 import { connectDatabase, migrateDatabase } from '../db/client.js';
 import { openEmbeddedPostgres } from '../db/embedded-postgres.js';
+import { startLocalRedis } from '../test/support/local-redis.js';
 import { createSimRepository } from '../db/repositories/sim-repository.js';
 import { seedDemo } from '../db/seed-demo.js';
 import { createWorkers } from '../workers/create-workers.js';
@@ -68,42 +68,14 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 /** REDIS_URL, else a throw-away redis-server on a free port, else null (with the reason). */
 async function redisForBench(): Promise<{ url: string; proc?: ChildProcess } | { skipped: string }> {
   if (args['no-redis']) return { skipped: '--no-redis' };
   if (process.env.REDIS_URL) return { url: process.env.REDIS_URL };
-  const found = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).stdout.trim();
-  if (!found) return { skipped: 'REDIS_URL is unset and redis-server is not installed (apt-get install -y redis-server)' };
-  const port = await freePort();
-  const proc = spawn(found, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  const { Redis } = await import('ioredis');
-  const until = Date.now() + 10_000;
-  for (;;) {
-    const r = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    r.on('error', () => {}); // refused until redis-server listens
-    try {
-      await r.connect();
-      await r.ping();
-      r.disconnect();
-      return { url: `redis://127.0.0.1:${port}`, proc };
-    } catch {
-      r.disconnect();
-      if (Date.now() > until) {
-        proc.kill('SIGTERM');
-        return { skipped: 'redis-server did not start' };
-      }
-      await sleep(100);
-    }
+  try {
+    return (await startLocalRedis()) ?? { skipped: 'REDIS_URL is unset and redis-server is not installed (apt-get install -y redis-server)' };
+  } catch (err) {
+    return { skipped: String(err) };
   }
 }
 

@@ -27,7 +27,8 @@ interface Credentials {
 
 const DB_NAME = 'jiesu';
 
-async function freePort(): Promise<number> {
+/** A TCP port free on 127.0.0.1 right now (for the embedded server, tests and benchmarks). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.unref();

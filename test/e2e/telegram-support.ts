@@ -3,21 +3,11 @@
  * paces its instant (non-long-polling) getUpdates answers, records every Bot API call and
  * can answer chosen calls with errors (for 429s).
  */
-import { createServer } from 'node:net';
+import { freePort } from '../../db/embedded-postgres.js';
 import type { Transformer } from 'grammy';
 import { TelegramServer } from 'telegram-test-api/lib/telegramServer.js';
 
 export const TOKEN = '123456:e2e-test-token';
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 export async function startTelegramServer() {
   const server = new TelegramServer({ port: await freePort(), host: '127.0.0.1', storeTimeout: 3600 });

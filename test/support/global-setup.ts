@@ -3,13 +3,12 @@
  * its own database in it) and, where `redis-server` is installed, one Redis on a free port.
  * JIESU_REQUIRE_REDIS=1 (set by .ci/run) turns a missing Redis into a failure.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { openEmbeddedPostgres, type EmbeddedDatabase } from '../../db/embedded-postgres.js';
+import { startLocalRedis } from './local-redis.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -18,42 +17,10 @@ declare module 'vitest' {
   }
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function startRedis(): Promise<{ url: string; proc: ChildProcess } | null> {
-  const found = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).stdout.trim();
-  if (!found) return null;
-  const port = await freePort();
-  const proc = spawn(found, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  const { Redis } = await import('ioredis');
-  const until = Date.now() + 10_000;
-  for (;;) {
-    const r = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    try {
-      await r.connect();
-      await r.ping();
-      r.disconnect();
-      return { url: `redis://127.0.0.1:${port}`, proc };
-    } catch {
-      r.disconnect();
-      if (Date.now() > until) throw new Error('redis-server did not start');
-      await new Promise((res) => setTimeout(res, 100));
-    }
-  }
-}
-
 export default async function setup(project: TestProject) {
   const dir = await mkdtemp(path.join(tmpdir(), 'jiesu-test-'));
   const pg: EmbeddedDatabase = await openEmbeddedPostgres({ dataDir: dir, longRunning: true });
-  const redis = await startRedis();
+  const redis = await startLocalRedis();
   if (!redis) {
     if (process.env.JIESU_REQUIRE_REDIS === '1') {
       await pg.stop();
