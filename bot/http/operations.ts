@@ -118,50 +118,37 @@ export function createOperations(opts: OperationsOptions) {
       );
     },
   });
-  new Gauge({
-    name: 'jiesu_cases',
-    help: 'Cases by status',
-    labelNames: ['status'],
-    registers: [registry],
-    async collect() {
-      this.reset();
-      const rows = await count(opts.sql<{ status: string; n: number }[]>`select status::text as status, count(*)::int as n from cases group by status`);
-      for (const r of rows) this.set({ status: r.status }, r.n);
-    },
-  });
-  new Gauge({
-    name: 'jiesu_inbound_messages',
-    help: 'Inbound messages by status (received, queued, processed, ignored, failed)',
-    labelNames: ['status'],
-    registers: [registry],
-    async collect() {
-      this.reset();
-      const rows = await count(opts.sql<{ status: string; n: number }[]>`select status::text as status, count(*)::int as n from inbound_messages group by status`);
-      for (const r of rows) this.set({ status: r.status }, r.n);
-    },
-  });
-  new Gauge({
-    name: 'jiesu_sends_failed',
-    help: 'Outbound messages that failed for good, by channel',
-    labelNames: ['channel'],
-    registers: [registry],
-    async collect() {
-      this.reset();
-      const rows = await count(opts.sql<{ channel: string; n: number }[]>`select channel, count(*)::int as n from outbound_messages where status = 'failed' group by channel`);
-      for (const r of rows) this.set({ channel: r.channel }, r.n);
-    },
-  });
-  new Gauge({
-    name: 'jiesu_sends_pending',
-    help: 'Outbound messages not yet delivered, by channel',
-    labelNames: ['channel'],
-    registers: [registry],
-    async collect() {
-      this.reset();
-      const rows = await count(opts.sql<{ channel: string; n: number }[]>`select channel, count(*)::int as n from outbound_messages where status = 'pending' group by channel`);
-      for (const r of rows) this.set({ channel: r.channel }, r.n);
-    },
-  });
+  /** A gauge of `count(*)` grouped by one column, counted afresh on every scrape. */
+  const countBy = (name: string, help: string, label: string, query: () => Promise<{ key: string; n: number }[]>) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: [label],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const r of await count(query())) this.set({ [label]: r.key }, r.n);
+      },
+    });
+  countBy('jiesu_cases', 'Cases by status', 'status', () => opts.sql<{ key: string; n: number }[]>`select status::text as key, count(*)::int as n from cases group by status`);
+  countBy(
+    'jiesu_inbound_messages',
+    'Inbound messages by status (received, queued, processed, ignored, failed)',
+    'status',
+    () => opts.sql<{ key: string; n: number }[]>`select status::text as key, count(*)::int as n from inbound_messages group by status`,
+  );
+  countBy(
+    'jiesu_sends_failed',
+    'Outbound messages that failed for good, by channel',
+    'channel',
+    () => opts.sql<{ key: string; n: number }[]>`select channel as key, count(*)::int as n from outbound_messages where status = 'failed' group by channel`,
+  );
+  countBy(
+    'jiesu_sends_pending',
+    'Outbound messages not yet delivered, by channel',
+    'channel',
+    () => opts.sql<{ key: string; n: number }[]>`select channel as key, count(*)::int as n from outbound_messages where status = 'pending' group by channel`,
+  );
 
   // --- /admin/queues (bull-board through a tiny Express app, built on first use) ------------
   let dashboard: Promise<{ app: (req: IncomingMessage, res: ServerResponse) => void; sync: () => void }> | undefined;
