@@ -26,6 +26,30 @@ export class CaseConflictError extends Error {
   override name = 'CaseConflictError';
 }
 
+/** One row of the append-only log: who (a person, or the system), what, from → to, why. */
+function eventRow(e: {
+  caseId: number;
+  actorPersonId: number | null;
+  action: CaseAction;
+  fromStatus: CaseStatus;
+  toStatus: CaseStatus;
+  note?: string | null;
+  data?: unknown;
+  at: Date;
+}): typeof caseEvents.$inferInsert {
+  return {
+    caseId: e.caseId,
+    actorPersonId: e.actorPersonId,
+    actorKind: e.actorPersonId ? 'person' : 'system',
+    action: e.action,
+    fromStatus: e.fromStatus,
+    toStatus: e.toStatus,
+    note: e.note ?? null,
+    data: e.data ?? null,
+    at: e.at,
+  };
+}
+
 /** Reads and writes for the closed loop: transitions with their events, people to route to. */
 export function createCaseLoopRepository(db: Db) {
   return {
@@ -71,17 +95,7 @@ export function createCaseLoopRepository(db: Db) {
         if (!updated) throw new CaseConflictError(`case ${input.caseId} changed (expected ${input.from}, version ${input.version ?? 'any'})`);
         const [ev] = await tx
           .insert(caseEvents)
-          .values({
-            caseId: input.caseId,
-            actorPersonId: input.actorPersonId,
-            actorKind: input.actorPersonId ? 'person' : 'system',
-            action: input.action,
-            fromStatus: input.from,
-            toStatus: input.to,
-            note: input.note ?? null,
-            data: input.data ?? null,
-            at: input.at,
-          })
+          .values(eventRow({ ...input, fromStatus: input.from, toStatus: input.to }))
           .returning({ id: caseEvents.id });
         return { caseRow: updated, eventId: ev!.id };
       });
@@ -320,17 +334,10 @@ export function createCaseLoopRepository(db: Db) {
 
     /** Log an event that does not change the state; returns its id. */
     async logEvent(e: { caseId: number; actorPersonId: number | null; action: CaseAction; status: CaseStatus; note?: string | null; data?: unknown; at: Date }): Promise<number> {
-      const [row] = await db.insert(caseEvents).values({
-        caseId: e.caseId,
-        actorPersonId: e.actorPersonId,
-        actorKind: e.actorPersonId ? 'person' : 'system',
-        action: e.action,
-        fromStatus: e.status,
-        toStatus: e.status,
-        note: e.note ?? null,
-        data: e.data ?? null,
-        at: e.at,
-      }).returning({ id: caseEvents.id });
+      const [row] = await db
+        .insert(caseEvents)
+        .values(eventRow({ ...e, fromStatus: e.status, toStatus: e.status }))
+        .returning({ id: caseEvents.id });
       return row!.id;
     },
 
