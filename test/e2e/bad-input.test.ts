@@ -7,13 +7,9 @@
  * why, every accepted message ends as exactly one processed or ignored record, and nothing is
  * stored or sent twice.
  */
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../app/config.js';
-import { createLogger } from '../../app/logger.js';
-import { startJiesu, type RunningJiesu } from '../../app/start.js';
+import type { RunningJiesu } from '../../app/start.js';
+import { startTestApp } from '../support/test-app.js';
 import { simClient } from '../support/sim-client.js';
 import { createTestDatabase, eventually } from '../support/test-database.js';
 
@@ -150,18 +146,7 @@ describe('a corpus of hostile and odd inputs through the sim HTTP API', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase({ migrate: false });
-    app = await startJiesu(
-      parseConfig({
-        DATABASE_URL: db.url,
-        QUEUE_PREFIX: `bad${Date.now()}`,
-        PORT: '0',
-        SEED_DEMO: 'true',
-        JIESU_DATA_DIR: await mkdtemp(path.join(tmpdir(), 'jiesu-bad-')),
-        CLASSIFIER_ENGINE: 'keyword',
-        WORKER_CONCURRENCY: '4',
-      }),
-      { logger: createLogger({ level: 'silent', pretty: false }) },
-    );
+    app = await startTestApp(db, { WORKER_CONCURRENCY: '4' });
   });
   afterAll(async () => {
     await app?.stop();

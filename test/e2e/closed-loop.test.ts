@@ -1,11 +1,7 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../app/config.js';
-import { createLogger } from '../../app/logger.js';
-import { startJiesu, type RunningJiesu } from '../../app/start.js';
+import type { RunningJiesu } from '../../app/start.js';
+import { startTestApp } from '../support/test-app.js';
 import { caseEvents, cases, outboundMessages } from '../../db/schema.js';
 import { simClient } from '../support/sim-client.js';
 import { createTestDatabase, eventually } from '../support/test-database.js';
@@ -22,10 +18,7 @@ describe('the closed loop through the sim channel', () => {
   let clock = new Date('2026-11-23T02:00:00Z');
   const advance = (minutes: number) => void (clock = new Date(clock.getTime() + minutes * 60_000));
   const start = async () =>
-    startJiesu(
-      parseConfig({ DATABASE_URL: db.url, PORT: '0', SEED_DEMO: 'true', JIESU_DATA_DIR: await mkdtemp(path.join(tmpdir(), 'jiesu-loop-')), CLASSIFIER_ENGINE: 'offline' }),
-      { logger: createLogger({ level: 'silent', pretty: false }), now: () => clock },
-    );
+    startTestApp(db, { CLASSIFIER_ENGINE: 'offline' }, { now: () => clock });
   const sim = simClient(() => app.url);
   const G = 'g-hp-xf-01';
 

@@ -1,10 +1,6 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../app/config.js';
-import { createLogger } from '../../app/logger.js';
-import { startJiesu, type RunningJiesu } from '../../app/start.js';
+import type { RunningJiesu } from '../../app/start.js';
+import { startTestApp } from '../support/test-app.js';
 import { createTestDatabase, eachQueueBackend, eventually } from '../support/test-database.js';
 
 type Msg = { id: string; from: string; text: string; replyTo?: string; buttons?: { id: string; label: string }[] };
@@ -18,18 +14,7 @@ eachQueueBackend((backend) => {
     let app: RunningJiesu;
     beforeAll(async () => {
       db = await createTestDatabase({ migrate: false });
-      app = await startJiesu(
-        parseConfig({
-          DATABASE_URL: db.url,
-          REDIS_URL: backend.redisUrl,
-          QUEUE_PREFIX: `e2en${Date.now()}`,
-          PORT: '0',
-          SEED_DEMO: 'true',
-          JIESU_DATA_DIR: await mkdtemp(path.join(tmpdir(), 'jiesu-e2e-notice-')),
-          CLASSIFIER_ENGINE: 'keyword',
-        }),
-        { logger: createLogger({ level: 'silent', pretty: false }), now: () => clock.now },
-      );
+      app = await startTestApp(db, { REDIS_URL: backend.redisUrl }, { now: () => clock.now });
     });
     afterAll(async () => {
       await app?.stop();

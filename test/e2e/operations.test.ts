@@ -1,10 +1,7 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../app/config.js';
-import { createLogger } from '../../app/logger.js';
-import { startJiesu, type RunningJiesu } from '../../app/start.js';
+import type { RunningJiesu } from '../../app/start.js';
+import { startTestApp } from '../support/test-app.js';
 import { simClient } from '../support/sim-client.js';
 import { createTestDatabase, eachQueueBackend, eventually } from '../support/test-database.js';
 
@@ -29,19 +26,7 @@ eachQueueBackend((backend) => {
     const sim = simClient(() => app.url);
     beforeAll(async () => {
       db = await createTestDatabase({ migrate: false });
-      app = await startJiesu(
-        parseConfig({
-          DATABASE_URL: db.url,
-          REDIS_URL: backend.redisUrl,
-          QUEUE_PREFIX: `ops${Date.now()}`,
-          PORT: '0',
-          SEED_DEMO: 'true',
-          JIESU_DATA_DIR: await mkdtemp(path.join(tmpdir(), 'jiesu-ops-')),
-          CLASSIFIER_ENGINE: 'keyword',
-          ADMIN_TOKEN: TOKEN,
-        }),
-        { logger: createLogger({ level: 'silent', pretty: false }) },
-      );
+      app = await startTestApp(db, { REDIS_URL: backend.redisUrl, ADMIN_TOKEN: TOKEN });
     });
     afterAll(async () => {
       await app?.stop();
@@ -129,17 +114,7 @@ describe('operations without ADMIN_TOKEN', () => {
   let app: RunningJiesu;
   beforeAll(async () => {
     db = await createTestDatabase({ migrate: false });
-    app = await startJiesu(
-      parseConfig({
-        DATABASE_URL: db.url,
-        QUEUE_PREFIX: `ops${Date.now()}`,
-        PORT: '0',
-        SEED_DEMO: 'true',
-        JIESU_DATA_DIR: await mkdtemp(path.join(tmpdir(), 'jiesu-ops-')),
-        CLASSIFIER_ENGINE: 'keyword',
-      }),
-      { logger: createLogger({ level: 'silent', pretty: false }) },
-    );
+    app = await startTestApp(db);
   });
   afterAll(async () => {
     await app?.stop();

@@ -1,14 +1,10 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runReport } from '../../app/commands/report.js';
 import { runCli } from '../../app/cli.js';
-import { parseConfig } from '../../app/config.js';
 import { loadTaxonomy } from '../../app/load-taxonomy.js';
-import { createLogger } from '../../app/logger.js';
-import { startJiesu, type RunningJiesu } from '../../app/start.js';
+import type { RunningJiesu } from '../../app/start.js';
+import { startTestApp } from '../support/test-app.js';
 import { cases } from '../../db/schema.js';
 import { reportSchedulerId } from '../../workers/reports/report-service.js';
 import { simClient } from '../support/sim-client.js';
@@ -29,17 +25,7 @@ describe('reports through the sim channel', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase({ migrate: false });
-    app = await startJiesu(
-      parseConfig({
-        DATABASE_URL: db.url,
-        PORT: '0',
-        SEED_DEMO: 'true',
-        JIESU_DATA_DIR: await mkdtemp(path.join(tmpdir(), 'jiesu-reports-')),
-        CLASSIFIER_ENGINE: 'offline',
-        REPORT_DAILY_CRON: '15 8 * * 1-5',
-      }),
-      { logger: createLogger({ level: 'silent', pretty: false }), now: () => clock },
-    );
+    app = await startTestApp(db, { CLASSIFIER_ENGINE: 'offline', REPORT_DAILY_CRON: '15 8 * * 1-5' }, { now: () => clock });
   }, 60_000);
   afterAll(async () => {
     await app?.stop();

@@ -1,11 +1,7 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../app/config.js';
-import { createLogger } from '../../app/logger.js';
-import { startJiesu, type RunningJiesu } from '../../app/start.js';
+import type { RunningJiesu } from '../../app/start.js';
+import { startTestApp } from '../support/test-app.js';
 import { cases } from '../../db/schema.js';
 import { createTestDatabase, eachQueueBackend, eventually } from '../support/test-database.js';
 
@@ -16,18 +12,7 @@ eachQueueBackend((backend) => {
     let db: Awaited<ReturnType<typeof createTestDatabase>>;
     let app: RunningJiesu;
     const start = async () =>
-      startJiesu(
-        parseConfig({
-          DATABASE_URL: db.url,
-          REDIS_URL: backend.redisUrl,
-          QUEUE_PREFIX: `e2e${Date.now()}`,
-          PORT: '0',
-          SEED_DEMO: 'true',
-          JIESU_DATA_DIR: await mkdtemp(path.join(tmpdir(), 'jiesu-e2e-')),
-          CLASSIFIER_ENGINE: 'keyword',
-        }),
-        { logger: createLogger({ level: 'silent', pretty: false }) },
-      );
+      startTestApp(db, { REDIS_URL: backend.redisUrl });
     beforeAll(async () => {
       db = await createTestDatabase({ migrate: false });
       app = await start();

@@ -1,11 +1,7 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { TelegramServer } from 'telegram-test-api/lib/telegramServer.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../app/config.js';
-import { createLogger } from '../../app/logger.js';
-import { startJiesu, type RunningJiesu } from '../../app/start.js';
+import type { RunningJiesu } from '../../app/start.js';
+import { startTestApp } from '../support/test-app.js';
 import { createTestDatabase, eventually } from '../support/test-database.js';
 import { TOKEN, apiRecorder, botMessages, startTelegramServer } from './telegram-support.js';
 
@@ -20,22 +16,7 @@ describe('Telegram in webhook mode, mounted on Jiesu’s HTTP server', () => {
   beforeAll(async () => {
     tg = await startTelegramServer();
     db = await createTestDatabase({ migrate: false });
-    app = await startJiesu(
-      parseConfig({
-        DATABASE_URL: db.url,
-        QUEUE_PREFIX: `tgw${Date.now()}`,
-        PORT: '0',
-        SEED_DEMO: 'true',
-        SIM_ENABLED: 'false',
-        JIESU_DATA_DIR: await mkdtemp(path.join(tmpdir(), 'jiesu-tgw-')),
-        CLASSIFIER_ENGINE: 'keyword',
-        TELEGRAM_BOT_TOKEN: TOKEN,
-        TELEGRAM_API_ROOT: tg.config.apiURL,
-        TELEGRAM_WEBHOOK_URL: 'https://jiesu.example.test/telegram/webhook',
-        TELEGRAM_WEBHOOK_SECRET: SECRET,
-      }),
-      { logger: createLogger({ level: 'silent', pretty: false }), telegram: { transformers: [api.transformer] } },
-    );
+    app = await startTestApp(db, { SIM_ENABLED: 'false', TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: tg.config.apiURL, TELEGRAM_WEBHOOK_URL: 'https://jiesu.example.test/telegram/webhook', TELEGRAM_WEBHOOK_SECRET: SECRET }, { telegram: { transformers: [api.transformer] } });
   });
   afterAll(async () => {
     await app?.stop();

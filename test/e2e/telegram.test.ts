@@ -1,12 +1,8 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import type { TelegramServer } from 'telegram-test-api/lib/telegramServer.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../app/config.js';
-import { createLogger } from '../../app/logger.js';
-import { startJiesu, type RunningJiesu } from '../../app/start.js';
+import type { RunningJiesu } from '../../app/start.js';
+import { startTestApp } from '../support/test-app.js';
 import { createOnboardingRepository } from '../../db/repositories/onboarding-repository.js';
 import { cases, inboundMessages, orgNodes } from '../../db/schema.js';
 import { createTestDatabase, eachQueueBackend, eventually } from '../support/test-database.js';
@@ -29,22 +25,17 @@ eachQueueBackend((backend) => {
     beforeAll(async () => {
       tg = await startTelegramServer();
       db = await createTestDatabase({ migrate: false });
-      app = await startJiesu(
-        parseConfig({
-          DATABASE_URL: db.url,
+      app = await startTestApp(
+        db,
+        {
           REDIS_URL: backend.redisUrl,
-          QUEUE_PREFIX: `tg${Date.now()}`,
-          PORT: '0',
-          SEED_DEMO: 'true',
-          JIESU_DATA_DIR: await mkdtemp(path.join(tmpdir(), 'jiesu-tg-')),
-          CLASSIFIER_ENGINE: 'keyword',
           TELEGRAM_BOT_TOKEN: TOKEN,
           TELEGRAM_API_ROOT: tg.config.apiURL,
           TELEGRAM_RETRY_MAX_DELAY_SECONDS: '2',
           // The group limit is tested with a fake clock; here it would only slow the test down.
           TELEGRAM_RATE_GROUP_BURST: '50',
-        }),
-        { logger: createLogger({ level: 'silent', pretty: false }), telegram: { transformers: [api.transformer] } },
+        },
+        { telegram: { transformers: [api.transformer] } },
       );
     });
     afterAll(async () => {

@@ -6,9 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runInvite } from '../../app/commands/invite.js';
-import { parseConfig } from '../../app/config.js';
-import { createLogger } from '../../app/logger.js';
-import { startJiesu, type RunningJiesu } from '../../app/start.js';
+import type { RunningJiesu } from '../../app/start.js';
+import { startTestApp } from '../support/test-app.js';
 import { cases, inboundMessages, orgNodes, outboundMessages, roleAssignments, simMessages } from '../../db/schema.js';
 import { createTestDatabase, eachQueueBackend, eventually } from '../support/test-database.js';
 import { createWechatMock, type MockContact, type MockRoom, type WechatMock } from './wechat-support.js';
@@ -55,21 +54,17 @@ eachQueueBackend((backend) => {
       stranger = wx.person('wxid_luren', '路人');
       room = wx.room('xf01-residents@chatroom', '幸福社区第一网格居民群', [manager, worker, resident, neighbour, stranger]);
       dataDir = await mkdtemp(path.join(tmpdir(), 'jiesu-wx-'));
-      app = await startJiesu(
-        parseConfig({
-          DATABASE_URL: db.url,
+      app = await startTestApp(
+        db,
+        {
           REDIS_URL: backend.redisUrl,
-          QUEUE_PREFIX: `wx${Date.now()}`,
-          PORT: '0',
-          SEED_DEMO: 'true',
           JIESU_DATA_DIR: dataDir,
-          CLASSIFIER_ENGINE: 'keyword',
           WECHATY_PUPPET: 'wechaty-puppet-mock',
           // The pacing is tested with a fake clock; here gaps would only slow the test down.
           WECHAT_MIN_GAP_MS: '0',
           WECHAT_MAX_GAP_MS: '0',
-        }),
-        { logger: createLogger({ level: 'silent', pretty: false }), wechat: { puppet: wx.puppet, printQr: () => {} } },
+        },
+        { wechat: { puppet: wx.puppet, printQr: () => {} } },
       );
       wx.login();
       await eventually(async () => app.wechat?.isLoggedIn);
