@@ -31,39 +31,67 @@ function formatter(tz: string): Intl.DateTimeFormat {
       hour: '2-digit',
       minute: '2-digit',
       second: '2-digit',
-      weekday: 'short',
     });
     formatters.set(tz, f);
   }
   return f;
 }
 
-const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 const pad = (n: number) => String(n).padStart(2, '0');
 
-/** The wall-clock reading of an instant in a time zone. */
-export function wallClock(at: Date | number, tz: string): WallReading {
-  const p = Object.fromEntries(formatter(tz).formatToParts(at).map((x) => [x.type, x.value]));
-  const year = Number(p.year);
-  const month = Number(p.month);
-  const day = Number(p.day);
-  return {
-    year,
-    month,
-    day,
-    hour: Number(p.hour) % 24,
-    minute: Number(p.minute),
-    second: Number(p.second),
-    weekday: WEEKDAYS.indexOf(p.weekday!) + 1,
-    date: `${year}-${pad(month)}-${pad(day)}`,
-  };
+/** The reading straight from Intl (slow: a formatToParts call). */
+function readIntl(ms: number, tz: string) {
+  const p = Object.fromEntries(formatter(tz).formatToParts(ms).map((x) => [x.type, x.value]));
+  return { year: Number(p.year), month: Number(p.month), day: Number(p.day), hour: Number(p.hour) % 24, minute: Number(p.minute), second: Number(p.second) };
 }
+
+/** The zone's offset at an instant, straight from Intl. */
+function exactOffsetMs(ms: number, tz: string): number {
+  const w = readIntl(ms, tz);
+  return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - Math.floor(ms / 1000) * 1000;
+}
+
+/**
+ * Offsets cached per zone and quarter-hour: a quarter-hour whose first and last second have
+ * the same offset is taken to have it throughout (zones change offset at most once in so short
+ * a span); one that straddles a change is answered exactly every time.
+ */
+const QUARTER_HOUR = 15 * 60_000;
+const offsets = new Map<string, number>();
+const OFFSET_CACHE_LIMIT = 100_000;
 
 /** Offset of the zone from UTC at an instant, in milliseconds. */
 export function zoneOffsetMs(at: Date | number, tz: string): number {
   const ms = typeof at === 'number' ? at : at.getTime();
-  const w = wallClock(ms, tz);
-  return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - Math.floor(ms / 1000) * 1000;
+  const bucket = Math.floor(ms / QUARTER_HOUR);
+  const key = `${tz}|${bucket}`;
+  const cached = offsets.get(key);
+  if (cached !== undefined) return cached;
+  const first = exactOffsetMs(bucket * QUARTER_HOUR, tz);
+  const last = exactOffsetMs(bucket * QUARTER_HOUR + QUARTER_HOUR - 1000, tz);
+  if (first !== last) return exactOffsetMs(ms, tz);
+  if (offsets.size >= OFFSET_CACHE_LIMIT) offsets.clear();
+  offsets.set(key, first);
+  return first;
+}
+
+/** The wall-clock reading of an instant in a time zone. */
+export function wallClock(at: Date | number, tz: string): WallReading {
+  const ms = typeof at === 'number' ? at : at.getTime();
+  const local = new Date(ms + zoneOffsetMs(ms, tz));
+  const year = local.getUTCFullYear();
+  const month = local.getUTCMonth() + 1;
+  const day = local.getUTCDate();
+  return {
+    year,
+    month,
+    day,
+    hour: local.getUTCHours(),
+    minute: local.getUTCMinutes(),
+    second: local.getUTCSeconds(),
+    weekday: local.getUTCDay() === 0 ? 7 : local.getUTCDay(),
+    date: `${year}-${pad(month)}-${pad(day)}`,
+  };
 }
 
 /** The instant a wall-clock time names in a time zone (null for a date that does not exist). */
