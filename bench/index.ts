@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --json] [--messages 2000] [--rate 100] [--seconds 10] [--concurrency 8] [--no-redis] [--only postgres|redis]`
+ * `npm run bench [-- --json] [--trace-sql] [--messages 2000] [--rate 100] [--seconds 10] [--concurrency 8] [--no-redis] [--only postgres|redis]`
  *
  * The pipeline's speed, each figure beside its ceiling measured in the same run:
  * - intake: residents' messages posted to the sim channel in-process (SimChannel.post → ingest
@@ -46,6 +46,7 @@ const { values: args } = parseArgs({
     producers: { type: 'string', default: '64' },
     'no-redis': { type: 'boolean', default: false },
     only: { type: 'string' },
+    'trace-sql': { type: 'boolean', default: false },
   },
 });
 const MESSAGES = Number(args.messages);
@@ -120,6 +121,7 @@ interface IntakeResult {
   saturatedP50Ms: number;
   saturatedP99Ms: number;
   cpuMsPerMessage: number;
+  sqlPerMessage: number;
   opened: number;
   merged: number;
   ignored: number;
@@ -143,7 +145,14 @@ async function benchBackend(opts: {
   await admin.end();
   const url = opts.adminUrl.replace(/\/postgres$/, `/${name}`);
   await migrateDatabase(url);
-  const database = connectDatabase(url);
+  const statements = new Map<string, number>();
+  let statementCount = 0;
+  const database = connectDatabase(url, {
+    onQuery: (q) => {
+      statementCount++;
+      if (args['trace-sql']) statements.set(q, (statements.get(q) ?? 0) + 1);
+    },
+  });
   await seedDemo(database.db);
   const taxonomy = await loadTaxonomy();
 
@@ -248,6 +257,8 @@ async function benchBackend(opts: {
     // 2. Sustained intake: MESSAGES posted by PRODUCERS concurrent producers.
     const satT0 = performance.now();
     const cpu0 = process.cpuUsage();
+    const statements0 = statementCount;
+    statements.clear();
     const sat: { t0: number; inboundId: number }[] = [];
     {
       let next = 0;
@@ -267,8 +278,13 @@ async function benchBackend(opts: {
     // CPU of this process per message (producers, intake and the dispatch and send jobs running
     // meanwhile): steadier than throughput on a machine shared with other work.
     const cpuMsPerMessage = (cpu.user + cpu.system) / 1000 / MESSAGES;
+    // SQL statements this process sent per message (intake, dispatch, sends, timers; not the queue's own).
+    const sqlPerMessage = (statementCount - statements0) / MESSAGES;
+    if (args['trace-sql']) {
+      for (const [q, n] of [...statements].sort((a, b) => b[1] - a[1]).slice(0, 40)) log(`    ${(n / MESSAGES).toFixed(2).padStart(6)} × ${q.replace(/\s+/g, ' ').slice(0, 160)}`);
+    }
     const satLat = sat.map((s) => done.get(s.inboundId)!.at - s.t0).sort((a, b) => a - b);
-    log(`  ${backend}: intake ${round(casesPerSecond, 0)} cases/s (${opened} opened, ${merged} merged, ${MESSAGES - opened - merged} other), ${round(cpuMsPerMessage, 2)} ms Node CPU per message — latency under saturation p50 ${round(percentile(satLat, 50), 0)} ms, p99 ${round(percentile(satLat, 99), 0)} ms`);
+    log(`  ${backend}: intake ${round(casesPerSecond, 0)} cases/s (${opened} opened, ${merged} merged, ${MESSAGES - opened - merged} other), ${round(cpuMsPerMessage, 2)} ms Node CPU and ${round(sqlPerMessage, 1)} SQL statements per message — latency under saturation p50 ${round(percentile(satLat, 50), 0)} ms, p99 ${round(percentile(satLat, 99), 0)} ms`);
     await sleep(1000); // let the dispatch and send jobs of the burst drain
 
     // 3. Fixed offered load: RATE messages/s for SECONDS.
@@ -300,6 +316,7 @@ async function benchBackend(opts: {
       saturatedP50Ms: round(percentile(satLat, 50)),
       saturatedP99Ms: round(percentile(satLat, 99)),
       cpuMsPerMessage: round(cpuMsPerMessage, 2),
+      sqlPerMessage: round(sqlPerMessage, 1),
       opened,
       merged,
       ignored: MESSAGES - opened - merged,

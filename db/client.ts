@@ -16,10 +16,12 @@ export interface Database {
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.url));
 
-export function connectDatabase(url: string, opts: { max?: number } = {}): Database {
+export function connectDatabase(url: string, opts: { max?: number; /** Called with every statement sent (benchmarks count them). */ onQuery?: (query: string) => void } = {}): Database {
+  const onQuery = opts.onQuery;
   const sql = postgres(url, {
     max: opts.max ?? 10,
     onnotice: () => {},
+    ...(onQuery ? { debug: (_connection: number, query: string) => onQuery(query) } : {}),
   });
   const db = drizzle(sql, { schema });
   return {
