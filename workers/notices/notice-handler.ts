@@ -232,8 +232,11 @@ export function createNoticeHandler(deps: NoticeHandlerDeps): IntakeHandler {
   return {
     name: 'notices',
     async handle(ctx) {
-      const again = await notices.byLastInbound(ctx.row.id);
-      if (again && again.authorPersonId === ctx.personId) return replay(ctx, again);
+      // Drafts move only in a manager's direct chat: a replayed message there repeats its step.
+      if (ctx.chat.kind === 'direct') {
+        const again = await notices.byLastInbound(ctx.row.id);
+        if (again && again.authorPersonId === ctx.personId) return replay(ctx, again);
+      }
 
       if (ctx.action) {
         const b = parseNoticeButton(ctx.action.buttonId);
