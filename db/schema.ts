@@ -32,6 +32,7 @@ export const nodeLevel = pgEnum('node_level', NODE_LEVELS);
 export const roleName = pgEnum('role_name', ROLES);
 export const chatKind = pgEnum('chat_kind', ['group', 'direct']);
 export const chatPurpose = pgEnum('chat_purpose', ['residents', 'work', 'managers']);
+/** 'queued' is no longer written (rows stay 'received' until finished); kept so older rows stay valid. */
 export const inboundStatus = pgEnum('inbound_status', ['received', 'queued', 'processed', 'ignored', 'failed']);
 export const caseLevel = pgEnum('case_level', CASE_LEVELS);
 export const caseStatus = pgEnum('case_status', CASE_STATUSES);

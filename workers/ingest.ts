@@ -26,9 +26,10 @@ export function createIngest(deps: { inbox: InboxRepository; enqueueIntake(inbou
         deps.logger.info({ inboundId: stored.id, channel: m.channel }, 'duplicate delivery ignored');
         return { inboundId: stored.id, duplicate: true };
       }
+      // The row stays 'received' until its intake job finishes it: the sweeper re-queues any
+      // such row older than its grace period, so no status write is needed here.
       try {
         await deps.enqueueIntake(stored.id);
-        await deps.inbox.markQueued(stored.id);
       } catch (err) {
         deps.logger.warn({ inboundId: stored.id, err }, 'stored but not queued; the sweeper will queue it');
       }
