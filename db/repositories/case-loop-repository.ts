@@ -18,6 +18,7 @@ import {
   roleAssignments,
   slaMarks,
 } from '../schema.js';
+import { cachedFor, REFERENCE_TTL_MS } from './reference-cache.js';
 
 export type CaseRow = typeof cases.$inferSelect;
 type CasePatch = Partial<Omit<typeof cases.$inferInsert, 'id' | 'number' | 'status'>>;
@@ -124,13 +125,11 @@ export function createCaseLoopRepository(db: Db) {
       return rows.length > 0;
     },
 
-    async departments(): Promise<{ id: number; code: string; name: string }[]> {
-      return db.select({ id: departments.id, code: departments.code, name: departments.name }).from(departments);
-    },
+    /** Departments (reference data: re-read at most every REFERENCE_TTL_MS). */
+    departments: cachedFor(REFERENCE_TTL_MS, () => db.select({ id: departments.id, code: departments.code, name: departments.name }).from(departments)),
 
-    async tree(): Promise<OrgTree> {
-      return new OrgTree(await db.select({ id: orgNodes.id, code: orgNodes.code, name: orgNodes.name, level: orgNodes.level, parentId: orgNodes.parentId }).from(orgNodes));
-    },
+    /** The org tree (reference data: re-read at most every REFERENCE_TTL_MS). */
+    tree: cachedFor(REFERENCE_TTL_MS, async () => new OrgTree(await db.select({ id: orgNodes.id, code: orgNodes.code, name: orgNodes.name, level: orgNodes.level, parentId: orgNodes.parentId }).from(orgNodes))),
 
     /** Everyone with a role, with how many open cases they hold and when they last got one. */
     async candidates(): Promise<Candidate[]> {

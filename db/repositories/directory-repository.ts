@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, inArray, isNotNull } from 'drizzle-orm';
 import type { Db } from '../client.js';
+import { cachedByKey } from './reference-cache.js';
 import { chatMembers, chats, identities, orgNodes, people, roleAssignments } from '../schema.js';
 
 export type ChatRow = typeof chats.$inferSelect;
@@ -14,6 +15,7 @@ export interface PersonRoles {
 
 /** People, their accounts and roles, chats and their bindings. */
 export function createDirectoryRepository(db: Db) {
+  const nameOf = cachedByKey(async (personId: number) => (await db.select({ n: people.displayName }).from(people).where(eq(people.id, personId)))[0]?.n);
   return {
     /** The chat row for a platform chat, created on first sight (unbound). */
     async ensureChat(input: {
@@ -127,10 +129,8 @@ export function createDirectoryRepository(db: Db) {
       return row?.nodeId ?? null;
     },
 
-    async displayName(personId: number): Promise<string> {
-      const [p] = await db.select({ n: people.displayName }).from(people).where(eq(people.id, personId));
-      return p?.n ?? '居民';
-    },
+    /** A person's display name (never changed once set, so kept once read). */
+    displayName: async (personId: number): Promise<string> => (await nameOf(personId)) ?? '居民',
   };
 }
 

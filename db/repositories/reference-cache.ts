@@ -1,0 +1,39 @@
+/**
+ * Reference data read on every case (the org tree, departments, people's names) changes only by
+ * seeding or an operator, so each process keeps what it read for a short while instead of
+ * asking the database again for every case. A failed read is not kept.
+ */
+export const REFERENCE_TTL_MS = 30_000;
+
+/** `load()`, re-read at most every `ttlMs`; concurrent callers share one read. */
+export function cachedFor<T>(ttlMs: number, load: () => PromiseLike<T>, clock: () => number = Date.now): () => Promise<T> {
+  let value: Promise<T> | undefined;
+  let readAt = 0;
+  return () => {
+    const now = clock();
+    if (!value || now - readAt > ttlMs) {
+      readAt = now;
+      // Resolved once here: a query builder is a thenable that would run again on every await.
+      const p = Promise.resolve(load());
+      value = p;
+      p.catch(() => {
+        if (value === p) value = undefined;
+      });
+    }
+    return value;
+  };
+}
+
+/** `load(key)` for keys whose answer never changes once found (`null`/`undefined` are not kept). */
+export function cachedByKey<K, V>(load: (key: K) => Promise<V>, limit = 50_000): (key: K) => Promise<V> {
+  const found = new Map<K, V>();
+  return async (key) => {
+    if (found.has(key)) return found.get(key)!;
+    const v = await load(key);
+    if (v !== null && v !== undefined) {
+      if (found.size >= limit) found.clear();
+      found.set(key, v);
+    }
+    return v;
+  };
+}
