@@ -57,36 +57,42 @@ export function createCaseRepository(db: Db) {
           .returning();
         const caseRow =
           created ?? (await tx.select().from(cases).where(eq(cases.inboundMessageId, input.inboundMessageId)))[0]!;
-        if (created) {
-          await tx.insert(caseEvents).values({
-            caseId: caseRow.id,
-            actorPersonId: input.reporterPersonId,
-            actorKind: 'person',
-            action: input.source === 'patrol' ? 'patrol_report' : 'report',
-            fromStatus: null,
-            toStatus: 'reported',
-            note: c.summary,
-            data: { engine: c.engine, confidence: c.confidence, caseType: c.caseType, level: c.level },
-            ...(input.at ? { at: input.at } : {}),
-          });
-          await tx
-            .insert(caseReporters)
-            .values({ caseId: caseRow.id, personId: input.reporterPersonId, chatId: input.chatId, inboundMessageId: input.inboundMessageId, ...(input.at ? { joinedAt: input.at } : {}) })
-            .onConflictDoNothing();
-        }
+        // The rest depends only on the case row: sent together (postgres.js pipelines them on
+        // the transaction's connection), one round trip instead of four.
         const reply = input.reply(caseRow.number);
         const dedupeKey = `case-received:${caseRow.id}`;
-        const [out] = await tx
-          .insert(outboundMessages)
-          .values({ dedupeKey, channel: reply.channel, chatId: input.chatId, platformChatId: reply.platformChatId, payload: reply.payload, caseId: caseRow.id })
-          .onConflictDoNothing({ target: outboundMessages.dedupeKey })
-          .returning({ id: outboundMessages.id });
+        const [, , [out]] = await Promise.all([
+          created
+            ? tx.insert(caseEvents).values({
+                caseId: caseRow.id,
+                actorPersonId: input.reporterPersonId,
+                actorKind: 'person',
+                action: input.source === 'patrol' ? 'patrol_report' : 'report',
+                fromStatus: null,
+                toStatus: 'reported',
+                note: c.summary,
+                data: { engine: c.engine, confidence: c.confidence, caseType: c.caseType, level: c.level },
+                ...(input.at ? { at: input.at } : {}),
+              })
+            : undefined,
+          created
+            ? tx
+                .insert(caseReporters)
+                .values({ caseId: caseRow.id, personId: input.reporterPersonId, chatId: input.chatId, inboundMessageId: input.inboundMessageId, ...(input.at ? { joinedAt: input.at } : {}) })
+                .onConflictDoNothing()
+            : undefined,
+          tx
+            .insert(outboundMessages)
+            .values({ dedupeKey, channel: reply.channel, chatId: input.chatId, platformChatId: reply.platformChatId, payload: reply.payload, caseId: caseRow.id })
+            .onConflictDoNothing({ target: outboundMessages.dedupeKey })
+            .returning({ id: outboundMessages.id }),
+          tx
+            .update(inboundMessages)
+            .set({ status: 'processed', outcome: 'case_opened', caseId: caseRow.id, classification: c, processedAt: new Date(), error: null })
+            .where(eq(inboundMessages.id, input.inboundMessageId)),
+        ]);
         const outboundId =
           out?.id ?? (await tx.select({ id: outboundMessages.id }).from(outboundMessages).where(eq(outboundMessages.dedupeKey, dedupeKey)))[0]!.id;
-        await tx
-          .update(inboundMessages)
-          .set({ status: 'processed', outcome: 'case_opened', caseId: caseRow.id, classification: c, processedAt: new Date(), error: null })
-          .where(eq(inboundMessages.id, input.inboundMessageId));
         return { caseRow, outboundId, created: Boolean(created) };
       });
     },
