@@ -1,9 +1,16 @@
 import { and, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { InboundMessage } from '../../core/messaging/channel.js';
 import type { Db } from '../client.js';
-import { inboundMessages } from '../schema.js';
+import { chats, identities, inboundMessages, people } from '../schema.js';
+import type { PersonRoles } from './directory-repository.js';
 
 export type InboundRow = typeof inboundMessages.$inferSelect;
+
+/** A stored message and, when its chat and sender are already known, who and where they are. */
+export interface IntakeView {
+  row: InboundRow;
+  known: { chat: typeof chats.$inferSelect; personId: number; displayName: string; roles: PersonRoles['roles']; member: boolean } | null;
+}
 
 /** The inbox: every inbound message, stored before anything else happens. */
 export function createInboxRepository(db: Db) {
@@ -56,11 +63,29 @@ export function createInboxRepository(db: Db) {
       return row;
     },
 
-    async markQueued(id: number): Promise<void> {
-      await db
-        .update(inboundMessages)
-        .set({ status: 'queued' })
-        .where(and(eq(inboundMessages.id, id), eq(inboundMessages.status, 'received')));
+    /**
+     * A stored message with what intake needs to know about it, in one round trip: the chat
+     * and the sender's person (when already known), the sender's name and roles, and whether
+     * they are already a member of the chat.
+     */
+    async getForIntake(id: number): Promise<IntakeView | undefined> {
+      const [r] = await db
+        .select({
+          row: inboundMessages,
+          chat: chats,
+          personId: identities.personId,
+          displayName: people.displayName,
+          member: sql<boolean>`exists (select 1 from chat_members m where m.chat_id = ${chats.id} and m.person_id = ${identities.personId})`,
+          roles: sql<PersonRoles['roles']>`(select coalesce(json_agg(json_build_object('role', r.role, 'nodeId', n.id, 'nodeCode', n.code, 'departmentId', r.department_id) order by r.id), '[]'::json) from role_assignments r join org_nodes n on n.id = r.node_id where r.person_id = ${identities.personId})`,
+        })
+        .from(inboundMessages)
+        .leftJoin(chats, and(eq(chats.channel, inboundMessages.channel), eq(chats.platformChatId, inboundMessages.platformChatId)))
+        .leftJoin(identities, and(eq(identities.channel, inboundMessages.channel), eq(identities.platformUserId, inboundMessages.senderPlatformId)))
+        .leftJoin(people, eq(people.id, identities.personId))
+        .where(eq(inboundMessages.id, id));
+      if (!r) return undefined;
+      const known = r.chat && r.personId !== null && r.displayName !== null ? { chat: r.chat, personId: r.personId, displayName: r.displayName, roles: r.roles, member: r.member } : null;
+      return { row: r.row, known };
     },
 
     async finish(

@@ -6,7 +6,7 @@ import type { CaseRepository, CaseRow } from '../../db/repositories/case-reposit
 import { residentTexts } from '../../core/cases/notifications.js';
 
 const LEVEL_RANK = { routine: 0, major: 1, emergency: 2 } as const;
-import type { DirectoryRepository } from '../../db/repositories/directory-repository.js';
+import type { ChatRow, DirectoryRepository, PersonRoles } from '../../db/repositories/directory-repository.js';
 import type { InboxRepository } from '../../db/repositories/inbox-repository.js';
 import type { OutboundRepository } from '../../db/repositories/outbound-repository.js';
 import type { OutboundPayload } from '../../db/schema.js';
@@ -54,36 +54,46 @@ export function createIntakeProcessor(deps: IntakeDeps) {
   return async function processIntake(job: Pick<Job<IntakeJob>, 'data'>): Promise<string> {
     const parsed = intakeJobSchema.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`invalid intake job: ${parsed.error.message}`);
-    const row = await deps.inbox.get(parsed.data.inboundId);
-    if (!row) throw new UnrecoverableError(`inbound message ${parsed.data.inboundId} does not exist`);
+    const view = await deps.inbox.getForIntake(parsed.data.inboundId);
+    if (!view) throw new UnrecoverableError(`inbound message ${parsed.data.inboundId} does not exist`);
+    const { row } = view;
     if (row.status === 'processed' || row.status === 'ignored') return 'already_done';
 
-    const isDirect = row.chatKind === 'direct';
-    const ensureChat = (personId?: number) =>
-      deps.directory.ensureChat({
-        channel: row.channel,
-        platformChatId: row.platformChatId,
-        kind: row.chatKind,
-        title: row.chatTitle ?? undefined,
-        personId,
-      });
-    // A direct chat needs the person first; a group chat does not, so both are looked up at once.
-    const ensurePerson = deps.directory.ensurePerson(row.channel, row.senderPlatformId, row.senderName);
-    const [personId, chat] = isDirect
-      ? await ensurePerson.then(async (p) => [p, await ensureChat(p)] as const)
-      : await Promise.all([ensurePerson, ensureChat()]);
+    let personId: number;
+    let chat: ChatRow;
+    let roles: PersonRoles['roles'];
+    let personName: string;
+    if (view.known) {
+      // Nearly every message: a known person in a known chat, read with the message itself.
+      ({ personId, chat, roles, displayName: personName } = view.known);
+      if (chat.kind === 'group' && chat.nodeId !== null && !view.known.member) await deps.directory.addMember(chat.id, personId);
+    } else {
+      const isDirect = row.chatKind === 'direct';
+      const ensureChat = (p?: number) =>
+        deps.directory.ensureChat({
+          channel: row.channel,
+          platformChatId: row.platformChatId,
+          kind: row.chatKind,
+          title: row.chatTitle ?? undefined,
+          personId: p,
+        });
+      // A direct chat needs the person first; a group chat does not, so both are looked up at once.
+      const ensurePerson = deps.directory.ensurePerson(row.channel, row.senderPlatformId, row.senderName);
+      [personId, chat] = isDirect
+        ? await ensurePerson.then(async (p) => [p, await ensureChat(p)] as const)
+        : await Promise.all([ensurePerson, ensureChat()]);
+      const [, roleMap] = await Promise.all([
+        chat.kind === 'group' && chat.nodeId !== null ? deps.directory.addMember(chat.id, personId) : undefined,
+        deps.directory.rolesOf([personId]),
+      ]);
+      const me = roleMap.get(personId);
+      roles = me?.roles ?? [];
+      // rolesOf already read the person's row (its display name) in the same round trip.
+      personName = me ? me.displayName : await deps.directory.displayName(personId);
+    }
     const finish = (status: 'processed' | 'ignored', outcome: string, classification?: unknown, caseId?: number) =>
       deps.inbox.finish(row.id, { status, outcome, classification, chatId: chat.id, personId, caseId }).then(() => outcome);
-
     const unbound = chat.kind === 'group' && chat.nodeId === null;
-    const [, roleMap] = await Promise.all([
-      chat.kind === 'group' && !unbound ? deps.directory.addMember(chat.id, personId) : undefined,
-      deps.directory.rolesOf([personId]),
-    ]);
-    const me = roleMap.get(personId);
-    const roles = me?.roles ?? [];
-    // rolesOf already read the person's row (its display name) in the same round trip.
-    const personName = me ? me.displayName : await deps.directory.displayName(personId);
     const ctx: IntakeContext = {
       row,
       text: prepareText(row.text),
