@@ -30,6 +30,7 @@ import type { Classifier } from '../core/classification/types.js';
 import { connectDatabase, migrateDatabase } from '../db/client.js';
 import { openEmbeddedPostgres } from '../db/embedded-postgres.js';
 import { startLocalRedis } from '../test/support/local-redis.js';
+import { postmasterPid, processTreeCpuSeconds } from './support/process-cpu.js';
 import { createSimRepository } from '../db/repositories/sim-repository.js';
 import { seedDemo } from '../db/seed-demo.js';
 import { createWorkers } from '../workers/create-workers.js';
@@ -47,6 +48,7 @@ const { values: args } = parseArgs({
     'no-redis': { type: 'boolean', default: false },
     only: { type: 'string' },
     'trace-sql': { type: 'boolean', default: false },
+    pool: { type: 'string', default: '10' },
   },
 });
 const MESSAGES = Number(args.messages);
@@ -122,6 +124,7 @@ interface IntakeResult {
   saturatedP99Ms: number;
   cpuMsPerMessage: number;
   sqlPerMessage: number;
+  coresBusy: { node: number; postgres: number | null; redis: number | null };
   opened: number;
   merged: number;
   ignored: number;
@@ -137,6 +140,8 @@ async function benchBackend(opts: {
   classifier: Classifier;
   texts: string[];
   rss: { sample(): void; idle?: number };
+  /** Server processes whose CPU is reported beside this one's (null pid: unknown). */
+  servers: { postgres: number | null; redis: number | null };
 }): Promise<IntakeResult> {
   const { backend } = opts;
   const name = `bench_${backend}_${Date.now()}`;
@@ -148,6 +153,7 @@ async function benchBackend(opts: {
   const statements = new Map<string, number>();
   let statementCount = 0;
   const database = connectDatabase(url, {
+    max: Number(args.pool),
     onQuery: (q) => {
       statementCount++;
       if (args['trace-sql']) statements.set(q, (statements.get(q) ?? 0) + 1);
@@ -258,6 +264,11 @@ async function benchBackend(opts: {
     const satT0 = performance.now();
     const cpu0 = process.cpuUsage();
     const statements0 = statementCount;
+    const serverCpu = async () => ({
+      postgres: opts.servers.postgres ? await processTreeCpuSeconds(opts.servers.postgres) : null,
+      redis: backend === 'redis' && opts.servers.redis ? await processTreeCpuSeconds(opts.servers.redis) : null,
+    });
+    const servers0 = await serverCpu();
     statements.clear();
     const sat: { t0: number; inboundId: number }[] = [];
     {
@@ -270,11 +281,16 @@ async function benchBackend(opts: {
     }
     await waitAll(sat.map((s) => s.inboundId), 600_000);
     const cpu = process.cpuUsage(cpu0);
+    const servers1 = await serverCpu();
     const satEnd = Math.max(...sat.map((s) => done.get(s.inboundId)!.at));
     const outcomes = sat.map((s) => done.get(s.inboundId)!.result);
     const opened = outcomes.filter((o) => o === 'case_opened').length;
     const merged = outcomes.filter((o) => o === 'case_merged').length;
-    const casesPerSecond = (opened + merged) / ((satEnd - satT0) / 1000);
+    const satSeconds = (satEnd - satT0) / 1000;
+    const casesPerSecond = (opened + merged) / satSeconds;
+    // Share of one core each side used during the burst: which one is the bottleneck.
+    const share = (a: number | null, b: number | null) => (a === null || b === null ? null : round((b - a) / satSeconds, 2));
+    const coresBusy = { node: round((cpu.user + cpu.system) / 1e6 / satSeconds, 2), postgres: share(servers0.postgres, servers1.postgres), redis: share(servers0.redis, servers1.redis) };
     // CPU of this process per message (producers, intake and the dispatch and send jobs running
     // meanwhile): steadier than throughput on a machine shared with other work.
     const cpuMsPerMessage = (cpu.user + cpu.system) / 1000 / MESSAGES;
@@ -284,6 +300,7 @@ async function benchBackend(opts: {
       for (const [q, n] of [...statements].sort((a, b) => b[1] - a[1]).slice(0, 40)) log(`    ${(n / MESSAGES).toFixed(2).padStart(6)} × ${q.replace(/\s+/g, ' ').slice(0, 160)}`);
     }
     const satLat = sat.map((s) => done.get(s.inboundId)!.at - s.t0).sort((a, b) => a - b);
+    log(`  ${backend}: cores busy during the burst — Node ${coresBusy.node}, PostgreSQL ${coresBusy.postgres ?? '?'}${backend === 'redis' ? `, Redis ${coresBusy.redis ?? '?'}` : ''}`);
     log(`  ${backend}: intake ${round(casesPerSecond, 0)} cases/s (${opened} opened, ${merged} merged, ${MESSAGES - opened - merged} other), ${round(cpuMsPerMessage, 2)} ms Node CPU and ${round(sqlPerMessage, 1)} SQL statements per message — latency under saturation p50 ${round(percentile(satLat, 50), 0)} ms, p99 ${round(percentile(satLat, 99), 0)} ms`);
     await sleep(1000); // let the dispatch and send jobs of the burst drain
 
@@ -317,6 +334,7 @@ async function benchBackend(opts: {
       saturatedP99Ms: round(percentile(satLat, 99)),
       cpuMsPerMessage: round(cpuMsPerMessage, 2),
       sqlPerMessage: round(sqlPerMessage, 1),
+      coresBusy,
       opened,
       merged,
       ignored: MESSAGES - opened - merged,
@@ -351,10 +369,11 @@ async function main() {
       },
     };
     const adminUrl = pg.url.replace(/\/jiesu$/, '/postgres');
+    const servers = { postgres: await postmasterPid(path.join(dir, 'pg')), redis: 'proc' in redis ? (redis.proc?.pid ?? null) : null };
     const intake: IntakeResult[] = [];
-    if (args.only !== 'redis') intake.push(await benchBackend({ backend: 'postgres', adminUrl, classifier, texts: reports, rss }));
+    if (args.only !== 'redis') intake.push(await benchBackend({ backend: 'postgres', adminUrl, classifier, texts: reports, rss, servers }));
     if (args.only === 'postgres') log('  redis: not run (--only postgres)');
-    else if ('url' in redis) intake.push(await benchBackend({ backend: 'redis', adminUrl, redisUrl: redis.url, classifier, texts: reports, rss }));
+    else if ('url' in redis) intake.push(await benchBackend({ backend: 'redis', adminUrl, redisUrl: redis.url, classifier, texts: reports, rss, servers }));
     else log(`  redis: SKIPPED — ${redis.skipped}`);
 
     const rssMbIdle = mb(rss.idle ?? 0);
