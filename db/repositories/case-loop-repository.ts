@@ -82,22 +82,26 @@ export function createCaseLoopRepository(db: Db) {
       version?: number;
     }): Promise<{ caseRow: CaseRow; eventId: number }> {
       return db.transaction(async (tx) => {
-        const [updated] = await tx
-          .update(cases)
-          .set({ ...input.patch, status: input.to, updatedAt: input.at, version: sql`${cases.version} + 1` })
-          .where(
-            and(
-              eq(cases.id, input.caseId),
-              eq(cases.status, input.from),
-              input.version === undefined ? undefined : eq(cases.version, input.version),
-            ),
-          )
-          .returning();
+        // The update and the event go out together; if the update found nothing (a conflict)
+        // the event is rolled back with the transaction.
+        const [[updated], [ev]] = await Promise.all([
+          tx
+            .update(cases)
+            .set({ ...input.patch, status: input.to, updatedAt: input.at, version: sql`${cases.version} + 1` })
+            .where(
+              and(
+                eq(cases.id, input.caseId),
+                eq(cases.status, input.from),
+                input.version === undefined ? undefined : eq(cases.version, input.version),
+              ),
+            )
+            .returning(),
+          tx
+            .insert(caseEvents)
+            .values(eventRow({ ...input, fromStatus: input.from, toStatus: input.to }))
+            .returning({ id: caseEvents.id }),
+        ]);
         if (!updated) throw new CaseConflictError(`case ${input.caseId} changed (expected ${input.from}, version ${input.version ?? 'any'})`);
-        const [ev] = await tx
-          .insert(caseEvents)
-          .values(eventRow({ ...input, fromStatus: input.from, toStatus: input.to }))
-          .returning({ id: caseEvents.id });
         return { caseRow: updated, eventId: ev!.id };
       });
     },
