@@ -12,6 +12,7 @@ import {
   cases,
   chats,
   departments,
+  identities,
   inboundMessages,
   orgNodes,
   outboundMessages,
@@ -108,6 +109,27 @@ export function createCaseLoopRepository(db: Db) {
 
     async reporters(caseId: number): Promise<{ personId: number; chatId: number | null }[]> {
       return db.select({ personId: caseReporters.personId, chatId: caseReporters.chatId }).from(caseReporters).where(eq(caseReporters.caseId, caseId));
+    },
+
+    /**
+     * The chats a case's reporters wrote in, each with its reporters and their accounts on that
+     * chat's channel (for mentions): one statement for what the notifier sends to residents.
+     */
+    async reporterChats(caseId: number): Promise<{ chat: typeof chats.$inferSelect; people: { personId: number; platformUserId: string | null; displayName: string | null }[] }[]> {
+      const rows = await db
+        .select({ chat: chats, personId: caseReporters.personId, platformUserId: identities.platformUserId, displayName: identities.displayName })
+        .from(caseReporters)
+        .innerJoin(chats, eq(chats.id, caseReporters.chatId))
+        .leftJoin(identities, and(eq(identities.personId, caseReporters.personId), eq(identities.channel, chats.channel)))
+        .where(eq(caseReporters.caseId, caseId))
+        .orderBy(caseReporters.joinedAt, identities.id);
+      const byChat = new Map<number, { chat: typeof chats.$inferSelect; people: { personId: number; platformUserId: string | null; displayName: string | null }[] }>();
+      for (const r of rows) {
+        const entry = byChat.get(r.chat.id) ?? { chat: r.chat, people: [] };
+        entry.people.push({ personId: r.personId, platformUserId: r.platformUserId, displayName: r.displayName });
+        byChat.set(r.chat.id, entry);
+      }
+      return [...byChat.values()];
     },
 
     /** Join a reporter to a case (merge); false when they already were one. */

@@ -37,20 +37,16 @@ export function createCaseNotifier(deps: {
   return {
     /** Every reporter, in the chat they reported in; one message per chat, mentioning them. */
     async reporters(c: CaseRow, key: string, text: string, buttons?: Button[][]): Promise<void> {
-      const reps = await loop.reporters(c.id);
-      const byChat = new Map<number, number[]>();
-      for (const r of reps) if (r.chatId) byChat.set(r.chatId, [...(byChat.get(r.chatId) ?? []), r.personId]);
-      for (const [chatId, personIds] of byChat) {
-        const chat = await loop.chat(chatId);
-        if (!chat) continue;
+      for (const { chat, people } of await loop.reporterChats(c.id)) {
+        const personIds = [...new Set(people.map((p) => p.personId))];
         const names = await Promise.all(personIds.map((p) => deps.directory.displayName(p)));
         const mention = chat.kind === 'group';
         const prefix = mention ? `${names.map((n) => `@${n}`).join(' ')} ` : '';
         // Mentions need the platform ids of the people in this chat's channel.
         const mentions = mention
-          ? (await deps.directory.identitiesOf(personIds, chat.channel)).map((i) => ({ platformUserId: i.platformUserId, name: i.displayName ?? '' }))
+          ? people.flatMap((p) => (p.platformUserId === null ? [] : [{ platformUserId: p.platformUserId, name: p.displayName ?? '' }]))
           : undefined;
-        await sendTo(chat, `${key}:chat:${chatId}`, c.id, `${prefix}${text}`, { buttons, mentions });
+        await sendTo(chat, `${key}:chat:${chat.id}`, c.id, `${prefix}${text}`, { buttons, mentions });
       }
     },
 
