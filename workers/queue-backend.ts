@@ -64,8 +64,30 @@ export async function createQueueBackend(opts: QueueBackendOptions): Promise<Que
     // Workers block on their own duplicated connections; this one serves queues and commands.
     const connection = new Redis(opts.redisUrl, { maxRetriesPerRequest: null });
     await connection.ping();
+    // Job schedulers (the sweeper's, the reports') live in Redis. A Redis that comes back empty
+    // (no persistence, a failover to an empty replica) has lost them, and with the sweeper's the
+    // only thing that re-queues what PostgreSQL says is unfinished. So every scheduler upserted
+    // here is upserted again whenever the connection is ready again; where it survived, that
+    // leaves its schedule as it was.
+    const schedulers = new Map<string, () => Promise<unknown>>();
+    connection.on('ready', () => {
+      for (const upsert of schedulers.values()) void upsert().catch(() => {}); // retried on the next reconnect
+    });
+    const rememberSchedulers = (q: JobQueue<any>): JobQueue<any> => {
+      const upsert = q.upsertJobScheduler.bind(q);
+      const remove = q.removeJobScheduler.bind(q);
+      q.upsertJobScheduler = ((...args: Parameters<typeof upsert>) => {
+        schedulers.set(`${q.name}\n${args[0]}`, () => upsert(...args));
+        return upsert(...args);
+      }) as typeof upsert;
+      q.removeJobScheduler = ((id: string) => {
+        schedulers.delete(`${q.name}\n${id}`);
+        return remove(id);
+      }) as typeof remove;
+      return q;
+    };
     make = {
-      queue: (n, d) => new Queue(n, { connection, prefix: opts.prefix, defaultJobOptions: d }),
+      queue: (n, d) => rememberSchedulers(new Queue(n, { connection, prefix: opts.prefix, defaultJobOptions: d })),
       worker: (n, p, o) => new Worker(n, p, { ...o, connection, prefix: opts.prefix }),
     };
     closeConnections = async () => {
