@@ -18,7 +18,7 @@ import { createIntakeProcessor } from './intake/intake-job.js';
 import { QUEUES, defaultJobOptions, jobIds, type IntakeJob, type SendJob } from './jobs.js';
 import type { QueueBackend } from './queue-backend.js';
 import { createSendProcessor } from './send-job.js';
-import { createSweepProcessor } from './sweep-job.js';
+import { createSweepProcessor, requeue } from './sweep-job.js';
 import type { SlaPolicy } from '../core/cases/sla-policy.js';
 import { defaultRoutingRules, defaultSlaPolicy } from './cases/default-policies.js';
 import type { RoutingRules } from '../core/cases/routing.js';
@@ -174,8 +174,8 @@ export function createWorkers(opts: WorkersOptions) {
   const sweep = createSweepProcessor({
     inbox,
     outbound,
-    enqueueIntake,
-    enqueueSend,
+    enqueueIntake: (id) => requeue(intakeQueue, 'intake', { inboundId: id }, { ...jobOptions, jobId: jobIds.intake(id) }),
+    enqueueSend: (id) => requeue(sendQueue, 'send', { outboundId: id }, { ...jobOptions, jobId: jobIds.send(id) }),
     graceMs: opts.sweepGraceMs ?? 60_000,
     now,
     also: [

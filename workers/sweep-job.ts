@@ -1,5 +1,7 @@
+import type { JobsOptions } from 'bullmq';
 import type { InboxRepository } from '../db/repositories/inbox-repository.js';
 import type { OutboundRepository } from '../db/repositories/outbound-repository.js';
+import type { JobQueue } from './queue-backend.js';
 
 interface Log {
   info(obj: object, msg?: string): void;
@@ -33,4 +35,19 @@ export function createSweepProcessor(deps: {
     if (Object.values(result).some((n) => n > 0)) deps.logger.info(result, 'sweeper acted');
     return result;
   };
+}
+
+/**
+ * Queue a job for the sweeper. Added like any other; but when a job under that id has failed
+ * for good although its row is still unfinished, the failure was never recorded (the database
+ * was down for longer than the job's retries), and the kept failed job would make the add a
+ * no-op for days: it is retried, with fresh attempts. The normal path only adds.
+ */
+export async function requeue<T>(queue: JobQueue<T>, name: string, data: T, opts: JobsOptions & { jobId: string }): Promise<void> {
+  if ((await queue.getJobState(opts.jobId)) === 'failed') {
+    const job = await queue.getJob(opts.jobId);
+    // Another process's sweeper may have retried it first: then it is no longer failed.
+    if (job) return job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true }).catch(() => {});
+  }
+  await queue.add(name, data, opts);
 }
