@@ -21,6 +21,9 @@ export function createSendProcessor(deps: {
   channels: ReadonlyMap<string, ChatChannel>;
   logger: Log;
 }) {
+  // Sends the platform took whose record failed (the database went away between the two):
+  // a retry in this process records them instead of sending them again.
+  const unrecorded = new Map<number, string>();
   return async function processSend(
     job: Pick<Job<SendJob>, 'data' | 'attemptsMade' | 'opts'> & Partial<Pick<Job<SendJob>, 'moveToDelayed'>>,
     token?: string,
@@ -29,7 +32,16 @@ export function createSendProcessor(deps: {
     if (!parsed.success) throw new UnrecoverableError(`invalid send job: ${parsed.error.message}`);
     const row = await deps.outbound.get(parsed.data.outboundId);
     if (!row) throw new UnrecoverableError(`outbound message ${parsed.data.outboundId} does not exist`);
-    if (row.status !== 'pending') return 'skipped';
+    if (row.status !== 'pending') {
+      unrecorded.delete(row.id);
+      return 'skipped';
+    }
+    const taken = unrecorded.get(row.id);
+    if (taken !== undefined) {
+      await deps.outbound.markSent(row.id, taken);
+      unrecorded.delete(row.id);
+      return 'sent';
+    }
     const channel = deps.channels.get(row.channel);
     if (!channel) {
       await deps.outbound.recordError(row.id, `channel ${row.channel} is not configured`, true);
@@ -53,11 +65,14 @@ export function createSendProcessor(deps: {
         await deps.outbound.markSent(row.id, target.platformMessageId);
       } else {
         const result = await channel.send(message);
+        unrecorded.set(row.id, result.messageId);
         await deps.outbound.markSent(row.id, result.messageId);
+        unrecorded.delete(row.id);
       }
       deps.logger.info({ outboundId: row.id, caseId: row.caseId, channel: row.channel }, 'message sent');
       return 'sent';
     } catch (err) {
+      if (unrecorded.has(row.id)) throw err; // sent, not recorded: the retry records it
       const retryable = err instanceof ChannelSendError ? err.retryable : true;
       const text = err instanceof Error ? err.message : String(err);
       const retryAfterMs = err instanceof ChannelSendError && retryable && err.retryAfterMs && err.retryAfterMs > 0 ? err.retryAfterMs : undefined;
