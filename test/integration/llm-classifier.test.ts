@@ -1,70 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createLlmClassifier } from '../../app/classifier/llm-classifier.js';
 import { loadDefaultClassifier, type LoadedClassifier } from '../../app/classifier/load-default-classifier.js';
 import type { Classification, Classifier, TaxonomyEntry } from '../../core/classification/types.js';
+import { startFakeOpenAi, type FakeOpenAi, type FakeOpenAiBehaviour } from '../support/fake-openai.js';
 
-type Behaviour = 'valid' | 'invalid_json' | 'schema' | 'timeout' | '429' | '500' | 'no_json_schema' | 'injection';
-
-let behaviour: Behaviour = 'valid';
-const requests: { body: any; auth?: string }[] = [];
-let server: Server;
+let behaviour: FakeOpenAiBehaviour = 'valid';
+let fake: FakeOpenAi;
+let requests: FakeOpenAi['requests'];
 let baseURL = '';
-
-const VALID = {
-  actionable: true,
-  caseType: 'property_management',
-  level: 'routine',
-  summary: '5栋电梯坏了，联系13812345678',
-  location: { building: '5栋', unit: null, street: null, landmark: null },
-  confidence: 0.91,
-};
-
-function completion(content: string) {
-  return {
-    id: 'chatcmpl-1',
-    object: 'chat.completion',
-    created: 0,
-    model: 'fake',
-    choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
-    usage: { prompt_tokens: 100, completion_tokens: 20, total_tokens: 120 },
-  };
-}
-
-function handler(req: IncomingMessage, res: ServerResponse) {
-  let raw = '';
-  req.on('data', (c) => (raw += c));
-  req.on('end', () => {
-    const body = JSON.parse(raw || '{}');
-    requests.push({ body, auth: req.headers.authorization });
-    const send = (status: number, obj: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(obj));
-    };
-    switch (behaviour) {
-      case 'valid':
-        return send(200, completion(JSON.stringify(VALID)));
-      case 'injection':
-        // a model that obeyed the injected text would answer like this
-        return send(200, completion(JSON.stringify({ status: '已办结' })));
-      case 'invalid_json':
-        return send(200, completion('当然！这是分类结果：{actionable: yes'));
-      case 'schema':
-        return send(200, completion(JSON.stringify({ ...VALID, caseType: 'closed', level: 'urgent' })));
-      case 'timeout':
-        return setTimeout(() => send(200, completion(JSON.stringify(VALID))), 1500);
-      case '429':
-        return send(429, { error: { message: 'rate limited' } });
-      case '500':
-        return send(500, { error: { message: 'boom' } });
-      case 'no_json_schema':
-        if (body.response_format?.type === 'json_schema') return send(400, { error: { message: 'response_format json_schema unsupported' } });
-        return send(200, completion(JSON.stringify(VALID)));
-    }
-  });
-}
 
 const taxonomy: TaxonomyEntry[] = [
   { code: 'property_management', name: '物业服务', description: '电梯', keywords: ['电梯'] },
@@ -94,13 +38,12 @@ function make(mode: 'llm' | 'hybrid' = 'llm', extra: { timeoutMs?: number; respo
 }
 
 beforeAll(async () => {
-  server = createServer(handler);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  fake = await startFakeOpenAi({ behaviour: () => behaviour });
+  requests = fake.requests;
+  baseURL = fake.baseURL;
 });
 afterAll(async () => {
-  server.closeAllConnections?.();
-  await new Promise<void>((r) => server.close(() => r()));
+  await fake.close();
 });
 
 describe('LLM engine against a fake OpenAI-compatible server', () => {

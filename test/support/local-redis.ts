@@ -2,13 +2,14 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { freePort } from '../../db/embedded-postgres.js';
 
 /**
- * A throw-away redis-server on a free loopback port, for the test run and the benchmarks.
+ * A throw-away redis-server on a free loopback port (or `port`, to restart one where it was),
+ * without persistence, for the test run and the benchmarks.
  * Null when redis-server is not installed; throws when it is but does not start.
  */
-export async function startLocalRedis(): Promise<{ url: string; proc: ChildProcess } | null> {
+export async function startLocalRedis(opts: { port?: number } = {}): Promise<{ url: string; proc: ChildProcess } | null> {
   const found = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).stdout.trim();
   if (!found) return null;
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const proc = spawn(found, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   const { Redis } = await import('ioredis');
   const until = Date.now() + 10_000;

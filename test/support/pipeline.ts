@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { SimChannel } from '../../bot/sim/sim-channel.js';
 import { createKeywordClassifier } from '../../core/classification/keyword-classifier.js';
+import type { Classifier } from '../../core/classification/types.js';
 import type { ChatChannel } from '../../core/messaging/channel.js';
 import { createSimRepository } from '../../db/repositories/sim-repository.js';
 import { seedDemo } from '../../db/seed-demo.js';
@@ -16,6 +17,8 @@ export async function startPipeline(opts: {
   redisUrl?: string;
   wrapChannel?: (sim: SimChannel) => ChatChannel;
   sweepGraceMs?: number;
+  /** The keyword classifier unless given (it gets the taxonomy). */
+  classifier?: (taxonomy: Awaited<ReturnType<typeof loadTaxonomy>>) => Classifier;
 }) {
   const database = await createTestDatabase();
   await seedDemo(database.db);
@@ -32,7 +35,7 @@ export async function startPipeline(opts: {
     database,
     queues,
     channels: new Map([['sim', channel]]),
-    classifier: createKeywordClassifier(taxonomy),
+    classifier: opts.classifier ? opts.classifier(taxonomy) : createKeywordClassifier(taxonomy),
     taxonomy,
     logger: silentLogger,
     concurrency: 4,
