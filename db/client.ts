@@ -21,6 +21,9 @@ export function connectDatabase(url: string, opts: { max?: number; /** Called wi
   const sql = postgres(url, {
     max: opts.max ?? 10,
     onnotice: () => {},
+    // Reconnect within ~2 s of a database restart or failover (the driver's default backs off
+    // to 20 s, leaving every job waiting that long after the database is back).
+    backoff: (retries: number) => (0.5 + Math.random() / 2) * Math.min(3 ** retries / 100, 2),
     ...(onQuery ? { debug: (_connection: number, query: string) => onQuery(query) } : {}),
   });
   const db = drizzle(sql, { schema });
