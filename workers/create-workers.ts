@@ -57,6 +57,8 @@ export interface WorkersOptions {
   now?: () => Date;
   /** First retry delay (doubling after each failure). */
   retryDelayMs?: number;
+  /** How long receiving a message waits for the queue before answering anyway (stored either way). */
+  enqueueWaitMs?: number;
   /** Run processors in this process (false: only produce jobs, e.g. a bot-only process). */
   runProcessors?: boolean;
   /** Broadcast notices: pace per channel, gates, clock (see workers/notices/notice-service.ts). */
@@ -87,7 +89,7 @@ export function createWorkers(opts: WorkersOptions) {
     await sendQueue.add('send', { outboundId }, { ...jobOptions, jobId: jobIds.send(outboundId) });
   };
 
-  const ingest = createIngest({ inbox, enqueueIntake, now: opts.now, logger });
+  const ingest = createIngest({ inbox, enqueueIntake, now: opts.now, logger, enqueueWaitMs: opts.enqueueWaitMs });
 
   // The closed loop: dispatch, handling, supervision, evaluation.
   const now = opts.now ?? (() => new Date());

@@ -14,7 +14,10 @@ const stripNul = (s: string) => s.replace(/\u0000/g, '');
  * Once `receive` resolves the message cannot be lost: if queueing fails the sweeper
  * re-queues it later.
  */
-export function createIngest(deps: { inbox: InboxRepository; enqueueIntake(inboundId: number): Promise<void>; now?: () => Date; logger: Log }) {
+/** How long receiving waits for the queue before answering anyway. */
+export const ENQUEUE_WAIT_MS = 2000;
+
+export function createIngest(deps: { inbox: InboxRepository; enqueueIntake(inboundId: number): Promise<void>; now?: () => Date; logger: Log; enqueueWaitMs?: number }) {
   return {
     async receive(received: InboundMessage): Promise<{ inboundId: number; duplicate: boolean }> {
       // PostgreSQL text cannot hold NUL: dropped from whatever a platform let through.
@@ -28,10 +31,22 @@ export function createIngest(deps: { inbox: InboxRepository; enqueueIntake(inbou
       }
       // The row stays 'received' until its intake job finishes it: the sweeper re-queues any
       // such row older than its grace period, so no status write is needed here.
+      // A queue that does not answer (Redis down) must not hold the platform's webhook or poll:
+      // the message is stored, so after a short wait the answer is given and the sweeper (or
+      // the add itself, once the queue is back) queues it.
+      let timer: NodeJS.Timeout | undefined;
+      const waitMs = deps.enqueueWaitMs ?? ENQUEUE_WAIT_MS;
       try {
-        await deps.enqueueIntake(stored.id);
+        await Promise.race([
+          deps.enqueueIntake(stored.id),
+          new Promise((_, reject) => {
+            timer = setTimeout(() => reject(new Error(`queue did not answer within ${waitMs} ms`)), waitMs);
+          }),
+        ]);
       } catch (err) {
         deps.logger.warn({ inboundId: stored.id, err }, 'stored but not queued; the sweeper will queue it');
+      } finally {
+        clearTimeout(timer);
       }
       return { inboundId: stored.id, duplicate: !stored.created };
     },
