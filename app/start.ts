@@ -94,6 +94,7 @@ export async function startJiesu(config: Config, opts: StartOptions): Promise<Ru
       redisUrl: config.REDIS_URL,
       databaseUrl: store.database.url,
       prefix: config.QUEUE_PREFIX,
+      onError: (err, source, suppressed) => logger.warn({ err: err.message, source, suppressed }, 'queue connection error'),
     });
     cleanups.push({ name: 'queues', run: () => queues.close() });
 

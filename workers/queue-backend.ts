@@ -32,6 +32,29 @@ export interface QueueBackendOptions {
   pgSchema?: string;
   /** Pool size for the PostgreSQL backend; each worker also holds one LISTEN connection. */
   pgPoolSize?: number;
+  /**
+   * Connection errors of queues and workers (a Redis or database outage), at most one report
+   * per queue or worker every few seconds; BullMQ prints every one to the console otherwise.
+   */
+  onError?: (err: Error, source: string, suppressed: number) => void;
+}
+
+const ERROR_REPORT_INTERVAL_MS = 5000;
+
+/** Listen for a queue's or worker's errors, reporting them (throttled) to `onError`. */
+function reportErrors(emitter: { on(event: 'error', listener: (err: Error) => void): unknown }, source: string, onError: QueueBackendOptions['onError']) {
+  let last = 0;
+  let dropped = 0;
+  emitter.on('error', (err: Error) => {
+    const now = Date.now();
+    if (now - last < ERROR_REPORT_INTERVAL_MS) {
+      dropped++;
+      return;
+    }
+    last = now;
+    onError?.(err, source, dropped);
+    dropped = 0;
+  });
 }
 
 /** Creates queues and workers on the configured backend and closes them all at the end. */
@@ -126,6 +149,7 @@ export async function createQueueBackend(opts: QueueBackendOptions): Promise<Que
       let q = queues.get(qName);
       if (!q) {
         q = make.queue(qName, defaults) as JobQueue<any>;
+        reportErrors(q, `queue ${qName}`, opts.onError);
         queues.set(qName, q);
       }
       return q;
@@ -135,6 +159,7 @@ export async function createQueueBackend(opts: QueueBackendOptions): Promise<Que
     },
     worker(wName, processor, o = {}) {
       const w = make.worker(wName, processor, o);
+      reportErrors(w, `worker ${wName}`, opts.onError);
       workers.push(w);
       return w;
     },
