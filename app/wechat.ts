@@ -11,7 +11,7 @@ import { WechatChannel, type LoginLost, type WechatChannelOptions } from '../bot
 import type { Db } from '../db/client.js';
 import { createOutboundRepository } from '../db/repositories/outbound-repository.js';
 import { chats, outboundMessages, roleAssignments } from '../db/schema.js';
-import { defaultJobOptions, jobIds, QUEUES, type SendJob } from '../workers/jobs.js';
+import { defaultJobOptions, jobIds, sendQueueName, type SendJob } from '../workers/jobs.js';
 import type { QueueBackend } from '../workers/queue-backend.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
@@ -54,7 +54,6 @@ export async function alertManagersElsewhere(deps: { db: Db; queues: QueueBacken
     ).map((r) => r.chat);
   }
   const outbound = createOutboundRepository(deps.db);
-  const sendQueue = deps.queues.queue<SendJob>(QUEUES.send);
   const text = loginLostText(info);
   for (const chat of targets) {
     const id = await outbound.enqueue({
@@ -64,7 +63,7 @@ export async function alertManagersElsewhere(deps: { db: Db; queues: QueueBacken
       platformChatId: chat.platformChatId,
       payload: { text },
     });
-    await sendQueue.add('send', { outboundId: id }, { ...defaultJobOptions, jobId: jobIds.send(id) });
+    await deps.queues.queue<SendJob>(sendQueueName(chat.channel)).add('send', { outboundId: id }, { ...defaultJobOptions, jobId: jobIds.send(id) });
   }
   deps.logger.warn({ chats: targets.length }, 'told the managers on other channels that the wechat login is lost');
   return targets.length;

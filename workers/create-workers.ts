@@ -15,7 +15,7 @@ import { createIngest } from './ingest.js';
 import { createCaseQueryHandler } from './intake/case-query-handler.js';
 import { createOnboardingHandler } from './intake/onboarding-handler.js';
 import { createIntakeProcessor } from './intake/intake-job.js';
-import { QUEUES, defaultJobOptions, jobIds, type IntakeJob, type SendJob } from './jobs.js';
+import { QUEUES, defaultJobOptions, jobIds, sendQueueName, type IntakeJob, type OutboundRef, type SendJob } from './jobs.js';
 import type { QueueBackend } from './queue-backend.js';
 import { createSendProcessor } from './send-job.js';
 import { createSweepProcessor, requeue } from './sweep-job.js';
@@ -78,15 +78,15 @@ export function createWorkers(opts: WorkersOptions) {
   const cases = createCaseRepository(database.db);
 
   const intakeQueue = queues.queue<IntakeJob>(QUEUES.intake);
-  const sendQueue = queues.queue<SendJob>(QUEUES.send);
+  const sendQueue = (channel: string) => queues.queue<SendJob>(sendQueueName(channel));
   const maintenanceQueue = queues.queue(QUEUES.maintenance);
 
   const jobOptions = { ...defaultJobOptions, backoff: { type: 'exponential', delay: opts.retryDelayMs ?? 1000 } };
   const enqueueIntake = async (inboundId: number) => {
     await intakeQueue.add('intake', { inboundId }, { ...jobOptions, jobId: jobIds.intake(inboundId) });
   };
-  const enqueueSend = async (outboundId: number) => {
-    await sendQueue.add('send', { outboundId }, { ...jobOptions, jobId: jobIds.send(outboundId) });
+  const enqueueSend = async (o: OutboundRef) => {
+    await sendQueue(o.channel).add('send', { outboundId: o.id }, { ...jobOptions, jobId: jobIds.send(o.id) });
   };
 
   const ingest = createIngest({ inbox, enqueueIntake, now: opts.now, logger, enqueueWaitMs: opts.enqueueWaitMs });
@@ -177,7 +177,7 @@ export function createWorkers(opts: WorkersOptions) {
     inbox,
     outbound,
     enqueueIntake: (id) => requeue(intakeQueue, 'intake', { inboundId: id }, { ...jobOptions, jobId: jobIds.intake(id) }),
-    enqueueSend: (id) => requeue(sendQueue, 'send', { outboundId: id }, { ...jobOptions, jobId: jobIds.send(id) }),
+    enqueueSend: (o) => requeue(sendQueue(o.channel), 'send', { outboundId: o.id }, { ...jobOptions, jobId: jobIds.send(o.id) }),
     graceMs: opts.sweepGraceMs ?? 60_000,
     now,
     also: [
@@ -220,7 +220,11 @@ export function createWorkers(opts: WorkersOptions) {
         },
         { concurrency },
       );
-      queues.worker<SendJob>(QUEUES.send, (job: Job<SendJob>, token?: string) => send(job, token), { concurrency });
+      // Sends only for the channels this process has (see sendQueueName).
+      for (const channel of opts.channels.keys()) {
+        sendQueue(channel); // opened here too, so metrics and the dashboard list it from the start
+        queues.worker<SendJob>(sendQueueName(channel), (job: Job<SendJob>, token?: string) => send(job, token), { concurrency });
+      }
       queues.worker(QUEUES.maintenance, () => sweep(), { concurrency: 1 });
       queues.worker(CASES_QUEUE, createCaseJobProcessor({ service: caseService, sla: slaService }), { concurrency });
       await notices.start();

@@ -6,9 +6,21 @@ import type { JobsOptions } from 'bullmq';
 
 export const QUEUES = {
   intake: 'intake',
-  send: 'send',
   maintenance: 'maintenance',
 } as const;
+
+/**
+ * send: one queue per channel (`send-telegram`, `send-wechat`, `send-sim`), worked only by
+ * processes that have that channel: a WeChat login lives in exactly one process, while any
+ * process may send to Telegram.
+ */
+export const sendQueueName = (channel: string) => `send-${channel}`;
+
+/** What a send job is queued for: the outbound row and the channel whose queue takes it. */
+export interface OutboundRef {
+  id: number;
+  channel: string;
+}
 
 /** intake: classify one stored inbound message and act on it. */
 export const intakeJobSchema = z.object({ inboundId: z.number().int().positive() });

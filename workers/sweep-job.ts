@@ -2,6 +2,7 @@ import type { JobsOptions } from 'bullmq';
 import type { InboxRepository } from '../db/repositories/inbox-repository.js';
 import type { OutboundRepository } from '../db/repositories/outbound-repository.js';
 import type { JobQueue } from './queue-backend.js';
+import type { OutboundRef } from './jobs.js';
 
 interface Log {
   info(obj: object, msg?: string): void;
@@ -16,7 +17,7 @@ export function createSweepProcessor(deps: {
   inbox: InboxRepository;
   outbound: OutboundRepository;
   enqueueIntake(inboundId: number): Promise<void>;
-  enqueueSend(outboundId: number): Promise<void>;
+  enqueueSend(outbound: OutboundRef): Promise<void>;
   /** Only rows older than this are swept, so the normal path is left alone. */
   graceMs: number;
   now?: () => Date;
@@ -29,7 +30,7 @@ export function createSweepProcessor(deps: {
     const inbound = await deps.inbox.unfinished(before);
     for (const id of inbound) await deps.enqueueIntake(id);
     const outbound = await deps.outbound.stalePending(before);
-    for (const id of outbound) await deps.enqueueSend(id);
+    for (const o of outbound) await deps.enqueueSend(o);
     const result: Record<string, number> = { intake: inbound.length, send: outbound.length };
     for (const a of deps.also ?? []) result[a.name] = await a.run(before);
     if (Object.values(result).some((n) => n > 0)) deps.logger.info(result, 'sweeper acted');

@@ -47,14 +47,13 @@ export function createOutboundRepository(db: Db) {
      * Pending rows older than `before` (a crash between commit and enqueue): re-queued by the
      * sweeper. Notice deliveries are left to the notice service, which paces and recovers them.
      */
-    async stalePending(before: Date, limit = 500): Promise<number[]> {
-      const rows = await db
-        .select({ id: outboundMessages.id })
+    async stalePending(before: Date, limit = 500): Promise<{ id: number; channel: string }[]> {
+      return db
+        .select({ id: outboundMessages.id, channel: outboundMessages.channel })
         .from(outboundMessages)
         .where(and(eq(outboundMessages.status, 'pending'), lt(outboundMessages.createdAt, before), isNull(outboundMessages.noticeId)))
         .orderBy(outboundMessages.id)
         .limit(limit);
-      return rows.map((r) => r.id);
     },
   };
 }

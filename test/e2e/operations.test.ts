@@ -65,7 +65,7 @@ eachQueueBackend((backend) => {
         return cases >= 1 && done && processed ? t : undefined;
       });
       expect(text).toContain('# TYPE jiesu_queue_jobs gauge');
-      for (const q of ['intake', 'send', 'cases', 'maintenance']) {
+      for (const q of ['intake', 'send-sim', 'cases', 'maintenance']) {
         expect(value(text, 'jiesu_queue_jobs', { queue: q, state: 'waiting' }), q).toBeTypeOf('number');
         expect(value(text, 'jiesu_jobs_failed', { queue: q }), q).toBe(0);
       }
@@ -94,7 +94,7 @@ eachQueueBackend((backend) => {
       const api = await fetch(`${app.url}/admin/queues/api/queues`, { headers: { authorization: `Bearer ${TOKEN}` } });
       expect(api.status).toBe(200);
       const body = (await api.json()) as { queues: { name: string }[] };
-      expect(body.queues.map((q) => q.name)).toEqual(expect.arrayContaining(['intake', 'send', 'cases']));
+      expect(body.queues.map((q) => q.name)).toEqual(expect.arrayContaining(['intake', 'send-sim', 'cases']));
 
       // ?token= opens it in a browser: the cookie it sets carries the page's own requests.
       const viaQuery = await fetch(`${app.url}/admin/queues?token=${encodeURIComponent(TOKEN)}`);

@@ -6,6 +6,7 @@ import { caseEvents, cases, inboundMessages, outboundMessages } from '../../db/s
 import { createInboxRepository } from '../../db/repositories/inbox-repository.js';
 import { startPipeline } from '../support/pipeline.js';
 import { eachQueueBackend, eventually } from '../support/test-database.js';
+import { sendQueueName } from '../../workers/jobs.js';
 
 const GROUP = 'g-hp-xf-01';
 const RESIDENT = { id: '11', name: '胡晓梅' };
@@ -140,8 +141,8 @@ eachQueueBackend((backend) => {
       });
       // Run both jobs again under fresh ids, as a redelivery after a crash would.
       await p.queues.queue('intake').add('intake', { inboundId }, { jobId: `intake-${inboundId}-again` });
-      await p.queues.queue('send').add('send', { outboundId: out.id }, { jobId: `send-${out.id}-again` });
-      await eventually(async () => (await p.queues.queue('send').getJobState(`send-${out.id}-again`)) === 'completed');
+      await p.queues.queue(sendQueueName('sim')).add('send', { outboundId: out.id }, { jobId: `send-${out.id}-again` });
+      await eventually(async () => (await p.queues.queue(sendQueueName('sim')).getJobState(`send-${out.id}-again`)) === 'completed');
       await eventually(async () => (await p.queues.queue('intake').getJobState(`intake-${inboundId}-again`)) === 'completed');
       expect(await p.database.db.select().from(cases).where(eq(cases.inboundMessageId, inboundId))).toHaveLength(1);
       const botCopies = (await p.sim.messages(GROUP)).filter((m) => m.from === 'bot' && m.text.includes(`工单 #${c.number}（`) && m.text.includes('已受理'));

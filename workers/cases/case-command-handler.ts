@@ -6,6 +6,7 @@ import type { CaseLoopRepository } from '../../db/repositories/case-loop-reposit
 import type { CaseRepository } from '../../db/repositories/case-repository.js';
 import type { IntakeContext, IntakeHandler } from '../intake/intake-handler.js';
 import type { CaseService } from './case-service.js';
+import type { OutboundRef } from '../jobs.js';
 
 const RATING_BUTTONS: Record<string, RatingAnswer> = {
   s: { fixed: true, satisfaction: 'satisfied' },
@@ -32,7 +33,7 @@ export function createCaseCommandHandler(deps: {
   cases: CaseRepository;
   classifier: Classifier;
   scheduleDispatch(caseId: number, key: string): Promise<void>;
-  enqueueSend(outboundId: number): Promise<void>;
+  enqueueSend(outbound: OutboundRef): Promise<void>;
   now: () => Date;
 }): IntakeHandler {
   const actor = (ctx: IntakeContext) => ({ personId: ctx.personId, roles: ctx.roles.map((r) => ({ role: r.role, nodeId: r.nodeId, departmentId: r.departmentId })) });
@@ -155,7 +156,7 @@ export function createCaseCommandHandler(deps: {
               payload: { text: `已登记巡查上报：工单 ${formatCaseNumber(num)}（${deps.service.typeName(classification.caseType ?? 'other')}）。`, replyToPlatformMessageId: ctx.row.platformMessageId },
             }),
           });
-          await deps.enqueueSend(outboundId);
+          await deps.enqueueSend({ id: outboundId, channel: ctx.row.channel });
           if (created) await deps.scheduleDispatch(caseRow.id, 'new');
           return { outcome: 'patrol_case_opened', caseId: caseRow.id };
         }

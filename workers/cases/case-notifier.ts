@@ -2,6 +2,7 @@ import type { Button } from '../../core/messaging/channel.js';
 import type { CaseLoopRepository, CaseRow } from '../../db/repositories/case-loop-repository.js';
 import type { DirectoryRepository } from '../../db/repositories/directory-repository.js';
 import type { OutboundRepository } from '../../db/repositories/outbound-repository.js';
+import type { OutboundRef } from '../jobs.js';
 
 interface Log {
   warn(obj: object, msg?: string): void;
@@ -16,7 +17,7 @@ export function createCaseNotifier(deps: {
   loop: CaseLoopRepository;
   outbound: OutboundRepository;
   directory: DirectoryRepository;
-  enqueueSend(outboundId: number): Promise<void>;
+  enqueueSend(outbound: OutboundRef): Promise<void>;
   logger: Log;
 }) {
   const { loop, outbound } = deps;
@@ -30,7 +31,7 @@ export function createCaseNotifier(deps: {
       caseId,
       payload: { text, ...(extra.buttons?.length ? { buttons: extra.buttons } : {}), ...(extra.mentions?.length ? { mentions: extra.mentions } : {}) },
     });
-    await deps.enqueueSend(id);
+    await deps.enqueueSend({ id, channel: chat.channel });
     return id;
   }
 
@@ -103,7 +104,7 @@ export function createCaseNotifier(deps: {
         caseId: c.id,
         payload: { text: card.text, buttons: card.buttons },
       });
-      await deps.enqueueSend(id);
+      await deps.enqueueSend({ id, channel: original.channel });
     },
   };
 }

@@ -10,7 +10,7 @@ import type { ChatRow, DirectoryRepository, PersonRoles } from '../../db/reposit
 import type { InboxRepository } from '../../db/repositories/inbox-repository.js';
 import type { OutboundRepository } from '../../db/repositories/outbound-repository.js';
 import type { OutboundPayload } from '../../db/schema.js';
-import { intakeJobSchema, type IntakeJob } from '../jobs.js';
+import { type OutboundRef, intakeJobSchema, type IntakeJob } from '../jobs.js';
 import type { IntakeContext, IntakeHandler } from './intake-handler.js';
 
 interface Log {
@@ -28,7 +28,7 @@ export interface IntakeDeps {
   /** Commands, button presses and conversation steps, tried in order before triage. */
   handlers: IntakeHandler[];
   /** Queue the send job for a recorded outbound message. */
-  enqueueSend(outboundId: number): Promise<void>;
+  enqueueSend(outbound: OutboundRef): Promise<void>;
   /** The clock (injected in tests). */
   now?: () => Date;
   /** The closed loop's part in intake: duplicates join open cases; new cases get dispatched. */
@@ -119,7 +119,7 @@ export function createIntakeProcessor(deps: IntakeDeps) {
           caseId: opts.caseId,
           payload,
         });
-        await deps.enqueueSend(id);
+        await deps.enqueueSend({ id, channel: row.channel });
       },
     };
 
@@ -188,7 +188,7 @@ export function createIntakeProcessor(deps: IntakeDeps) {
     if (created) {
       deps.logger.info({ inboundId: row.id, caseId: caseRow.id, caseNumber: caseRow.number, type: caseRow.type, level: caseRow.level }, 'case opened');
     }
-    await deps.enqueueSend(outboundId);
+    await deps.enqueueSend({ id: outboundId, channel: row.channel });
     if (created) {
       await deps.loopHooks?.linkRecentMedia(personId, chat.id, caseRow.id);
       await deps.loopHooks?.opened(caseRow.id);

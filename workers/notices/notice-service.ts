@@ -15,7 +15,7 @@ import { noticeTexts } from '../../core/notices/texts.js';
 import type { Database } from '../../db/client.js';
 import { createNoticeRepository } from '../../db/repositories/notice-repository.js';
 import type { OutboundRepository } from '../../db/repositories/outbound-repository.js';
-import { NOTICE_QUEUES, noticeJobIds, type NoticeDeliverJob, type NoticeFanoutJob } from '../jobs.js';
+import { type OutboundRef, NOTICE_QUEUES, noticeJobIds, type NoticeDeliverJob, type NoticeFanoutJob } from '../jobs.js';
 import type { JobQueue, JobWorker, QueueBackend } from '../queue-backend.js';
 import { createSendProcessor } from '../send-job.js';
 import { createNoticeDeliverProcessor, noticeDedupeKeys } from './deliver-job.js';
@@ -47,7 +47,7 @@ export function createNoticeService(deps: {
   queues: QueueBackend;
   channels: ReadonlyMap<string, ChatChannel>;
   outbound: OutboundRepository;
-  enqueueSend(outboundId: number): Promise<void>;
+  enqueueSend(outbound: OutboundRef): Promise<void>;
   jobOptions: JobsOptions;
   logger: Log;
   options?: NoticeOptions;
@@ -73,7 +73,7 @@ export function createNoticeService(deps: {
     const chat = await notices.chat(n.draftChatId);
     if (!chat) return;
     const id = await deps.outbound.enqueue({ dedupeKey: key, channel: chat.channel, chatId: chat.id, platformChatId: chat.platformChatId, payload: { text } });
-    await deps.enqueueSend(id);
+    await deps.enqueueSend({ id, channel: chat.channel });
   };
   const onNoticeFinished = async (noticeId: number) => {
     const c = await notices.deliveryCounts(noticeId);

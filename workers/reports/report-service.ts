@@ -22,6 +22,7 @@ import { createReportRepository, type ReportChat } from '../../db/repositories/r
 import type { QueueBackend } from '../queue-backend.js';
 import { createReportHandler } from './report-handler.js';
 import { findCjkFont, pngDataUrl, renderReportChart, type ChartFont } from './render-chart.js';
+import type { OutboundRef } from '../jobs.js';
 
 interface Log {
   info(obj: object, msg?: string): void;
@@ -85,7 +86,7 @@ export function createReportService(deps: {
   db: Db;
   queues: QueueBackend;
   outbound: OutboundRepository;
-  enqueueSend(outboundId: number): Promise<void>;
+  enqueueSend(outbound: OutboundRef): Promise<void>;
   taxonomy: TaxonomyEntry[];
   /** The SLA working calendar: the daily report skips non-working days and covers the days since the last one. */
   calendar: WorkingCalendar;
@@ -122,7 +123,7 @@ export function createReportService(deps: {
       platformChatId: chat.platformChatId,
       payload: { text: composeReportText(report), photo, ...(replyTo ? { replyToPlatformMessageId: replyTo } : {}) },
     });
-    await deps.enqueueSend(id);
+    await deps.enqueueSend({ id, channel: chat.channel });
     return id;
   }
 
