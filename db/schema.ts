@@ -234,6 +234,8 @@ export const cases = pgTable(
     priority: integer('priority').notNull().default(0),
     supervised: boolean('supervised').notNull().default(false),
     dispatchedAt: ts('dispatched_at'),
+    /** When everyone was told of the current dispatch (card, groups, residents, alerts, timer). */
+    announcedAt: ts('announced_at'),
     signDueAt: ts('sign_due_at'),
     resolveDueAt: ts('resolve_due_at'),
     /** When the running resolve deadline started (dispatch, or the last reopen). */

@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, inArray, isNotNull, lt, max, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNotNull, isNull, lt, max, or, sql } from 'drizzle-orm';
 import type { CaseAction } from '../../core/cases/case-actions.js';
 import { OPEN_STATUSES, type CaseStatus } from '../../core/cases/case-status.js';
 import type { Candidate } from '../../core/cases/routing.js';
@@ -322,16 +322,6 @@ export function createCaseLoopRepository(db: Db) {
       return row?.key.startsWith('resolved:') ? row.caseId : null;
     },
 
-    async lastEvent(caseId: number): Promise<{ id: number; action: string } | undefined> {
-      const [row] = await db
-        .select({ id: caseEvents.id, action: caseEvents.action })
-        .from(caseEvents)
-        .where(eq(caseEvents.caseId, caseId))
-        .orderBy(desc(caseEvents.id))
-        .limit(1);
-      return row;
-    },
-
     async hasMark(caseId: number, key: string): Promise<boolean> {
       const rows = await db.select({ k: slaMarks.key }).from(slaMarks).where(and(eq(slaMarks.caseId, caseId), eq(slaMarks.key, key)));
       return rows.length > 0;
@@ -412,12 +402,34 @@ export function createCaseLoopRepository(db: Db) {
     },
 
     /** Cases left in reported/returned (a crash before their dispatch job was queued). */
+    /** Cases to (re)dispatch: not dispatched yet, or dispatched without everyone told (a crash mid-way). */
     async awaitingDispatch(before: Date): Promise<number[]> {
       const rows = await db
         .select({ id: cases.id })
         .from(cases)
-        .where(and(inArray(cases.status, ['reported', 'returned']), lt(cases.updatedAt, before)));
+        .where(
+          or(
+            and(inArray(cases.status, ['reported', 'returned']), lt(cases.updatedAt, before)),
+            and(eq(cases.status, 'dispatched'), isNull(cases.announcedAt), lt(cases.dispatchedAt, before)),
+          ),
+        );
       return rows.map((r) => r.id);
+    },
+
+    /** Everyone was told of the case's current dispatch. */
+    async markAnnounced(caseId: number, at: Date): Promise<void> {
+      await db.update(cases).set({ announcedAt: at }).where(eq(cases.id, caseId));
+    },
+
+    /** The case's latest event of one action (the dispatch whose messages are keyed by it). */
+    async lastEventOf(caseId: number, action: CaseAction): Promise<{ id: number } | undefined> {
+      const [row] = await db
+        .select({ id: caseEvents.id })
+        .from(caseEvents)
+        .where(and(eq(caseEvents.caseId, caseId), eq(caseEvents.action, action)))
+        .orderBy(desc(caseEvents.id))
+        .limit(1);
+      return row;
     },
 
     /** The latest resolved case this person reported (the one a bare "1" rates). */

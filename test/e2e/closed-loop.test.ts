@@ -329,18 +329,31 @@ describe('the closed loop through the sim channel', () => {
     const c = await caseOf(n);
     // As if the job died after committing the dispatch but before the card and the group news.
     await card('李建国', n);
+    await eventually(async () => (await caseOf(n)).announcedAt !== null);
     await db.sql`delete from outbound_messages where case_id = ${c.id} and status = 'pending'`;
     await db.sql`update outbound_messages set dedupe_key = dedupe_key || ':sent-before-crash' where case_id = ${c.id} and dedupe_key like 'card:%'`;
+    await db.sql`update cases set announced_at = null where id = ${c.id}`;
     expect(await app.workers.cases.service.dispatch(c.id)).toBe('skipped');
     const cards = await eventually(async () => {
       const rows = await db.sql`select dedupe_key, status from outbound_messages where case_id = ${c.id} and dedupe_key like 'card:%' and status = 'sent'`;
       return rows.length === 2 ? rows : undefined;
     });
     expect(cards).toHaveLength(2);
-    // Running it a third time adds nothing.
+    // Once everyone was told the case is marked, and running it a third time adds nothing.
+    expect((await caseOf(n)).announcedAt).not.toBeNull();
     await app.workers.cases.service.dispatch(c.id);
     const again = await db.sql`select count(*)::int as n from outbound_messages where case_id = ${c.id} and dedupe_key like 'card:%'`;
     expect(again[0]!.n).toBe(2);
+
+    // With no job left to retry it (its retries ran out), the sweeper finishes the announcement.
+    await db.sql`update outbound_messages set dedupe_key = dedupe_key || ':sent-before-crash' where case_id = ${c.id} and dedupe_key like 'assigned:%'`;
+    await db.sql`update cases set announced_at = null, dispatched_at = dispatched_at - interval '10 minutes' where id = ${c.id}`;
+    await app.workers.sweep();
+    await eventually(async () => {
+      const rows = await db.sql`select 1 from outbound_messages where case_id = ${c.id} and dedupe_key like 'assigned:%' and dedupe_key not like '%:sent-before-crash' and status = 'sent'`;
+      return rows.length === 1;
+    });
+    expect((await caseOf(n)).announcedAt).not.toBeNull();
   });
 
   it('keeps a case across a restart mid-way and sends nothing twice', async () => {

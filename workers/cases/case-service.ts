@@ -119,6 +119,8 @@ export function createCaseService(deps: CaseServiceDeps) {
       }
     }
     await deps.scheduleTimers(cr);
+    // The sweeper re-announces a dispatched case without this mark (see awaitingDispatch).
+    await loop.markAnnounced(cr.id, deps.now());
   }
 
   /** 派单: route the case and hand it over (task card, residents told, timers set). */
@@ -126,9 +128,13 @@ export function createCaseService(deps: CaseServiceDeps) {
     const c = await loop.byId(caseId);
     if (!c) return 'skipped';
     if (!canApply(c.status, 'dispatch')) {
-      // A retried job whose dispatch committed but whose messages did not all go out.
-      const last = await loop.lastEvent(c.id);
-      if (c.status === 'dispatched' && last?.action === 'dispatch') await announceDispatch(c, last.id, await loop.tree());
+      // A retried job (or the sweeper) after a dispatch that committed but whose messages did
+      // not all go out: the same messages, keyed by the same dispatch event, so only the missing
+      // ones are sent.
+      if (c.status === 'dispatched' && !c.announcedAt) {
+        const last = await loop.lastEventOf(c.id, 'dispatch');
+        if (last) await announceDispatch(c, last.id, await loop.tree());
+      }
       return 'skipped';
     }
     const tree = await loop.tree();
@@ -161,7 +167,7 @@ export function createCaseService(deps: CaseServiceDeps) {
         actorPersonId: null,
         note: `派给 ${await deps.directory.displayName(handler)}（${decision.via === 'grid' ? '属地' : '兜底'}）`,
         data: { handlerPersonId: handler, via: decision.via, leadDepartmentId },
-        patch: { handlerPersonId: handler, leadDepartmentId, dispatchedAt: now, signDueAt: d.sign, resolveDueAt: d.resolve, resolveStartedAt: now, feedbackDueAt: d.feedback, signedAt: null },
+        patch: { handlerPersonId: handler, leadDepartmentId, dispatchedAt: now, announcedAt: null, signDueAt: d.sign, resolveDueAt: d.resolve, resolveStartedAt: now, feedbackDueAt: d.feedback, signedAt: null },
         at: now,
         version: c.version,
       });
