@@ -22,8 +22,11 @@ export function createSendProcessor(deps: {
   logger: Log;
 }) {
   // Sends the platform took whose record failed (the database went away between the two):
-  // a retry in this process records them instead of sending them again.
+  // a retry in this process records them instead of sending them again. A retry that another
+  // process runs cannot know, and sends again (delivery stays at-least-once there). Entries are
+  // dropped when their row is seen again; the cap bounds what retries elsewhere leave behind.
   const unrecorded = new Map<number, string>();
+  const UNRECORDED_LIMIT = 10_000;
   return async function processSend(
     job: Pick<Job<SendJob>, 'data' | 'attemptsMade' | 'opts'> & Partial<Pick<Job<SendJob>, 'moveToDelayed'>>,
     token?: string,
@@ -65,6 +68,7 @@ export function createSendProcessor(deps: {
         await deps.outbound.markSent(row.id, target.platformMessageId);
       } else {
         const result = await channel.send(message);
+        if (unrecorded.size >= UNRECORDED_LIMIT) unrecorded.delete(unrecorded.keys().next().value!);
         unrecorded.set(row.id, result.messageId);
         await deps.outbound.markSent(row.id, result.messageId);
         unrecorded.delete(row.id);
