@@ -119,10 +119,11 @@ export function createInboxRepository(db: Db) {
         .update(inboundMessages)
         .set({
           attempts: sql`${inboundMessages.attempts} + 1`,
-          error,
+          error: error.replace(/\u0000/g, ''),
           ...(final ? { status: 'failed' as const } : {}),
         })
-        .where(eq(inboundMessages.id, id));
+        // A failure after the message was finished (e.g. queueing its reply) leaves it finished.
+        .where(and(eq(inboundMessages.id, id), inArray(inboundMessages.status, ['received', 'queued'])));
     },
 
     /** Messages stored but not finished before `before`: the sweeper re-queues them. */

@@ -39,7 +39,7 @@ export function createOutboundRepository(db: Db) {
     async recordError(id: number, error: string, final: boolean): Promise<void> {
       await db
         .update(outboundMessages)
-        .set({ error, attempts: sql`${outboundMessages.attempts} + 1`, ...(final ? { status: 'failed' as const } : {}) })
+        .set({ error: error.replace(/\u0000/g, ''), attempts: sql`${outboundMessages.attempts} + 1`, ...(final ? { status: 'failed' as const } : {}) })
         .where(eq(outboundMessages.id, id));
     },
 
