@@ -44,11 +44,21 @@ export function createSweepProcessor(deps: {
  * was down for longer than the job's retries), and the kept failed job would make the add a
  * no-op for days: it is retried, with fresh attempts. The normal path only adds.
  */
+/** How many times the sweeper gives a failed job fresh attempts. */
+export const MAX_REQUEUES = 5;
+
 export async function requeue<T>(queue: JobQueue<T>, name: string, data: T, opts: JobsOptions & { jobId: string }): Promise<void> {
   if ((await queue.getJobState(opts.jobId)) === 'failed') {
     const job = await queue.getJob(opts.jobId);
-    // Another process's sweeper may have retried it first: then it is no longer failed.
-    if (job) return job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true }).catch(() => {});
+    if (job) {
+      // Not for ever: after MAX_REQUEUES rounds the job stays failed, for an operator to see
+      // (jiesu_jobs_failed, the dashboard) instead of running again every sweep.
+      const rounds = Number((job.data as { requeues?: unknown }).requeues ?? 0) || 0;
+      if (rounds >= MAX_REQUEUES) return;
+      await job.updateData({ ...job.data, requeues: rounds + 1 } as T).catch(() => {});
+      // Another process's sweeper may have retried it first: then it is no longer failed.
+      return job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true }).catch(() => {});
+    }
   }
   await queue.add(name, data, opts);
 }
