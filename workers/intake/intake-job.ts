@@ -137,8 +137,15 @@ export function createIntakeProcessor(deps: IntakeDeps) {
     const hasMedia = Boolean(row.attachments.photos?.length || row.attachments.location);
     if (!ctx.text) {
       if (!hasMedia) return finish('ignored', 'empty');
-      const c = await deps.loopHooks?.attachMedia(personId, chat.id, row.id);
-      if (!c) return finish('ignored', 'media_only');
+      let c = await deps.loopHooks?.attachMedia(personId, chat.id, row.id);
+      if (!c) {
+        await finish('ignored', 'media_only');
+        // The text of the same report may be opening its case at this very moment: it links the
+        // photos already finished as media_only, and this second look catches the case it opened
+        // before this photo was finished (each side writes before it reads, so one sees the other).
+        c = await deps.loopHooks?.attachMedia(personId, chat.id, row.id);
+        if (!c) return 'media_only';
+      }
       await ctx.reply(`已将${row.attachments.photos?.length ? '照片' : '位置'}补充到工单 #${c.number}。`, { mention: true, caseId: c.id });
       return finish('processed', 'media_attached', undefined, c.id);
     }
