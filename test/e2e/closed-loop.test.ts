@@ -300,6 +300,26 @@ describe('the closed loop through the sim channel', () => {
     await sim.botSays(G, (m) => m.text.includes(`#${n} 办结后 3 天未收到评价`));
   });
 
+  it('closes a merged case only one reporter rated, telling only the other one it had no feedback', async () => {
+    const n = await report('胡晓梅', '15号楼的电梯又坏了，老人上不了楼');
+    const id = await sim.say(G, '郭敏', '15号楼电梯坏了，老人都上不去楼');
+    expect((await sim.answerTo(G, id)).text).toContain(`已合并到 #${n}`);
+    const dm = await sim.dm('李建国');
+    await sim.say(dm, '李建国', `签收 #${n}`);
+    await waitStatus(n, 'signed');
+    await sim.say(dm, '李建国', `办结 #${n} 维保单位已修好电梯`);
+    const ask = await sim.botSays(G, (m) => m.text.includes(`#${n}`) && m.text.includes('办结') && Boolean(m.buttons?.length));
+    expect(await sim.press(G, '郭敏', ask.id, `r:s:${n}`)).toBe(200);
+    await sim.botSays(G, (m) => m.text.includes(`感谢您对 #${n} 的评价`));
+    expect(await statusOf(n)).toBe('resolved');
+    advance(3 * 24 * 60 + 1);
+    await app.workers.cases.sla.check((await caseOf(n)).id);
+    await waitStatus(n, 'closed');
+    const closed = await sim.botSays(G, (m) => m.text.includes(`#${n} 办结后 3 天未收到评价`));
+    expect(closed.text).toContain('@胡晓梅');
+    expect(closed.text).not.toContain('@郭敏');
+  });
+
   it('makes one report of a photo sent just before the text, and of one sent just after', async () => {
     const who = await sim.who('曾强');
     const YG = 'g-hp-yg-01';

@@ -37,8 +37,11 @@ export function createCaseNotifier(deps: {
 
   return {
     /** Every reporter, in the chat they reported in; one message per chat, mentioning them. */
-    async reporters(c: CaseRow, key: string, text: string, buttons?: Button[][]): Promise<void> {
-      for (const { chat, people } of await loop.reporterChats(c.id)) {
+    async reporters(c: CaseRow, key: string, text: string, buttons?: Button[][], opts: { except?: number[] } = {}): Promise<void> {
+      const except = new Set(opts.except ?? []);
+      for (const { chat, people: all } of await loop.reporterChats(c.id)) {
+        const people = all.filter((p) => !except.has(p.personId));
+        if (!people.length) continue;
         const personIds = [...new Set(people.map((p) => p.personId))];
         const names = await Promise.all(personIds.map((p) => deps.directory.displayName(p)));
         const mention = chat.kind === 'group';

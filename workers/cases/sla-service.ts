@@ -87,7 +87,9 @@ export function createSlaService(deps: {
       if (c.resolvedAt && now.getTime() >= c.resolvedAt.getTime() + graceMs) {
         try {
           const m = await loop.transition({ caseId: c.id, from: 'resolved', to: nextStatus('resolved', 'close_no_feedback'), action: 'close_no_feedback', actorPersonId: null, note: '办结后未收到评价', patch: { closedAt: now }, at: now });
-          await notify.reporters(m.caseRow, `closed-nf:${c.id}`, residentTexts.closedNoFeedback(c.number));
+          // Those who did answer (a merged report's reporters each rate) are not told they did not.
+          const rated = (await loop.ratings(c.id, c.reopenCount)).map((r) => r.personId);
+          await notify.reporters(m.caseRow, `closed-nf:${c.id}`, residentTexts.closedNoFeedback(c.number), undefined, { except: rated });
           return 1;
         } catch (err) {
           if (!(err instanceof CaseConflictError)) throw err;
