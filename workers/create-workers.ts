@@ -152,9 +152,9 @@ export function createWorkers(opts: WorkersOptions) {
       merge: (c, personId, chatId, inboundId) => caseService.merge(c, personId, chatId, inboundId),
       // Dispatched in the intake job itself (one job and one read of the case less per case);
       // if that fails the dispatch job takes over, with its retries.
-      async opened(caseId) {
+      async opened(caseId, receipt) {
         try {
-          await caseService.dispatch(caseId);
+          await caseService.dispatch(caseId, { receipt });
         } catch (err) {
           logger.warn({ caseId, err }, 'dispatch in intake failed; queued as a dispatch job');
           await scheduleDispatch(caseId, 'new');

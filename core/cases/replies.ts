@@ -1,5 +1,6 @@
 import type { CaseLevel } from '../classification/types.js';
 import { formatCaseNumber } from './case-number.js';
+import { formatLocal } from './notifications.js';
 
 /** Said at once to anyone reporting an emergency. */
 export const SAFETY_ADVICE =
@@ -11,17 +12,23 @@ export function caseReceivedReply(input: {
   caseNumber: number;
   typeName: string;
   level: CaseLevel;
+  /** Already dispatched when the receipt goes out: one message says both. */
+  dispatched?: { handlerName: string; signDue: Date | null; resolveDue: Date | null; timezone: string };
 }): string {
   const lines = [
     `@${input.reporterName} 您反映的问题已受理，工单 ${formatCaseNumber(input.caseNumber)}（${input.typeName}）。`,
   ];
+  const d = input.dispatched;
+  const assigned = d
+    ? `已派给${d.handlerName}处理${d.signDue ? `，${formatLocal(d.signDue, d.timezone)} 前签收` : ''}${d.resolveDue ? `，${formatLocal(d.resolveDue, d.timezone)} 前办结` : ''}。`
+    : '';
   if (input.level === 'emergency') {
     lines.push(SAFETY_ADVICE);
     lines.push('已同时通知网格员和各级负责人。');
   } else if (input.level === 'major') {
-    lines.push('该问题已列为重大问题，将优先派单处理，并同步报告负责人。');
+    lines.push(d ? `该问题已列为重大问题，${assigned}已同步报告负责人。` : '该问题已列为重大问题，将优先派单处理，并同步报告负责人。');
   } else {
-    lines.push('接下来将派给本网格的网格员处理，签收、进展和办结都会在本群告知您。');
+    lines.push(d ? `${assigned}签收、进展和办结都会在本群告知您。` : '接下来将派给本网格的网格员处理，签收、进展和办结都会在本群告知您。');
   }
   lines.push(`发送「${formatCaseNumber(input.caseNumber)}」可随时查询进度。`);
   return lines.join('\n');

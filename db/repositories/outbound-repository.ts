@@ -28,6 +28,16 @@ export function createOutboundRepository(db: Db) {
       return row;
     },
 
+    /** Replace the text of a message not yet handed to a send job; false when it is no longer pending. */
+    async amendPendingText(id: number, text: string): Promise<boolean> {
+      const rows = await db
+        .update(outboundMessages)
+        .set({ payload: sql`jsonb_set(${outboundMessages.payload}, '{text}', to_jsonb(${text}::text))` })
+        .where(and(eq(outboundMessages.id, id), eq(outboundMessages.status, 'pending')))
+        .returning({ id: outboundMessages.id });
+      return rows.length > 0;
+    },
+
     async markSent(id: number, platformMessageId: string): Promise<void> {
       await db
         .update(outboundMessages)

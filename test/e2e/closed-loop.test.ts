@@ -54,7 +54,10 @@ describe('the closed loop through the sim channel', () => {
     expect(taskCard.text).toContain('反映人：胡晓梅');
     expect(taskCard.text).not.toMatch(/1[3-9]\d{9}/);
     expect(taskCard.buttons!.map((b) => b.label)).toEqual(['签收', '退单']);
-    await sim.botSays(G, (m) => m.text.includes(`#${n}`) && m.text.includes('已派给网格员李建国'));
+    // One message to the resident says both: received, and who has it by when.
+    const receipt = await sim.botSays(G, (m) => m.text.includes(`#${n}`) && m.text.includes('已受理'));
+    expect(receipt.text).toMatch(/已派给网格员李建国处理，.+前签收，.+前办结。/);
+    expect((await sim.messages(G)).filter((m) => m.from === 'bot' && m.text.includes(`#${n}`))).toHaveLength(1);
     await sim.botSays('w-hp-xf', (m) => m.text.startsWith('@李建国 请接单') && m.text.includes(`#${n}`));
 
     // 签收 by button, on the card.

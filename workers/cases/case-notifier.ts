@@ -54,6 +54,9 @@ export function createCaseNotifier(deps: {
       }
     },
 
+    /** Rewrite a message still waiting to be sent (the receipt, once the case is dispatched). */
+    amendPending: (outboundId: number, text: string) => outbound.amendPendingText(outboundId, text),
+
     /** A person's direct chat with the bot; returns the outbound id (null when they have none). */
     async person(c: CaseRow, personId: number, key: string, text: string, buttons?: Button[][]): Promise<number | null> {
       const chat = await loop.directChat(personId);

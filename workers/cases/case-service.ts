@@ -17,6 +17,8 @@ import type { OrgTree } from '../../core/org/org-tree.js';
 import { CaseConflictError, type CaseLoopRepository, type CaseRow } from '../../db/repositories/case-loop-repository.js';
 import type { DirectoryRepository } from '../../db/repositories/directory-repository.js';
 import type { CaseNotifier } from './case-notifier.js';
+import { caseReceivedReply } from '../../core/cases/replies.js';
+import type { OutboundRef } from '../jobs.js';
 
 interface Log {
   info(obj: object, msg?: string): void;
@@ -95,7 +97,7 @@ export function createCaseService(deps: CaseServiceDeps) {
    * group, the reporters, the ladder for major and emergency cases. Every message is keyed by
    * the dispatch event, so running it again (a retried job) sends only what is missing.
    */
-  async function announceDispatch(cr: CaseRow, eventId: number, tree: OrgTree): Promise<void> {
+  async function announceDispatch(cr: CaseRow, eventId: number, tree: OrgTree, receipt?: OutboundRef): Promise<void> {
     const handler = cr.handlerPersonId!;
     const leadDepartmentId = cr.leadDepartmentId;
     if (leadDepartmentId) {
@@ -107,7 +109,22 @@ export function createCaseService(deps: CaseServiceDeps) {
     await notify.card(cr, handler, eventId, await cardFor(cr, tree));
     // The community's work group sees every assignment, with the handler mentioned.
     await notify.workGroups(cr, `assigned:${cr.id}:${eventId}`, staffTexts.assigned(cr.number, typeName(cr.type), tree.node(cr.nodeId)?.name ?? '', LEVEL_NAMES[cr.level], cr.signDueAt, tz), tree.path(cr.nodeId).map((n) => n.id), [handler]);
-    await notify.reporters(cr, `dispatched:${cr.id}:${eventId}`, residentTexts.dispatched(cr.number, typeName(cr.type), await handlerName(cr), cr.signDueAt, cr.resolveDueAt, tz));
+    // A case dispatched before its receipt went out (the intake job dispatches at once): the
+    // receipt says both, one message in the residents' group instead of two.
+    const inReceipt =
+      receipt !== undefined &&
+      cr.reporterPersonId !== null &&
+      (await notify.amendPending(
+        receipt.id,
+        caseReceivedReply({
+          reporterName: await deps.directory.displayName(cr.reporterPersonId),
+          caseNumber: cr.number,
+          typeName: typeName(cr.type),
+          level: cr.level,
+          dispatched: { handlerName: await handlerName(cr), signDue: cr.signDueAt, resolveDue: cr.resolveDueAt, timezone: tz },
+        }),
+      ));
+    if (!inReceipt) await notify.reporters(cr, `dispatched:${cr.id}:${eventId}`, residentTexts.dispatched(cr.number, typeName(cr.type), await handlerName(cr), cr.signDueAt, cr.resolveDueAt, tz));
     if (cr.level === 'emergency') {
       const alert = staffTexts.emergency(cr.number, typeName(cr.type), tree.node(cr.nodeId)?.name ?? '', cr.summary);
       const people = new Set([handler, ...(await ladderPeople(cr, tree, 'grid_leader')), ...(await ladderPeople(cr, tree, 'street_chief'))]);
@@ -124,7 +141,7 @@ export function createCaseService(deps: CaseServiceDeps) {
   }
 
   /** 派单: route the case and hand it over (task card, residents told, timers set). */
-  async function dispatch(caseId: number): Promise<'dispatched' | 'skipped' | 'unassigned'> {
+  async function dispatch(caseId: number, opts: { receipt?: OutboundRef } = {}): Promise<'dispatched' | 'skipped' | 'unassigned'> {
     const c = await loop.byId(caseId);
     if (!c) return 'skipped';
     if (!canApply(c.status, 'dispatch')) {
@@ -176,7 +193,7 @@ export function createCaseService(deps: CaseServiceDeps) {
       throw err;
     }
     const cr = moved.caseRow;
-    await announceDispatch(cr, moved.eventId, tree);
+    await announceDispatch(cr, moved.eventId, tree, opts.receipt);
     deps.logger.info({ caseId: cr.id, caseNumber: cr.number, handler, via: decision.via }, 'case dispatched');
     return 'dispatched';
   }

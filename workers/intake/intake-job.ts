@@ -35,7 +35,8 @@ export interface IntakeDeps {
   loopHooks?: {
     duplicateOf(nodeId: number, type: string, text: string, inboundId: number): Promise<CaseRow | null>;
     merge(c: CaseRow, personId: number, chatId: number, inboundId: number): Promise<{ joined: boolean; count: number }>;
-    opened(caseId: number): Promise<void>;
+    /** A new case: dispatch it; `receipt` (not yet queued) may be rewritten to say who got it. */
+    opened(caseId: number, receipt?: OutboundRef): Promise<void>;
     /** Photos or a location alone: the case this person just reported here, if any (now linked). */
     attachMedia(personId: number, chatId: number, inboundId: number): Promise<CaseRow | null>;
     /** After a case opens: link the photos this person sent just before. */
@@ -195,10 +196,23 @@ export function createIntakeProcessor(deps: IntakeDeps) {
     if (created) {
       deps.logger.info({ inboundId: row.id, caseId: caseRow.id, caseNumber: caseRow.number, type: caseRow.type, level: caseRow.level }, 'case opened');
     }
-    await deps.enqueueSend({ id: outboundId, channel: row.channel });
-    if (created) {
-      await deps.loopHooks?.linkRecentMedia(personId, chat.id, caseRow.id);
+    const receipt = { id: outboundId, channel: row.channel };
+    if (!created) {
+      await deps.enqueueSend(receipt); // a re-run: the receipt may not have been queued
+      return 'case_opened';
+    }
+    await deps.loopHooks?.linkRecentMedia(personId, chat.id, caseRow.id);
+    if (classification.level === 'emergency') {
+      // The safety advice goes out first, before any routing.
+      await deps.enqueueSend(receipt);
       await deps.loopHooks?.opened(caseRow.id);
+    } else {
+      // Dispatched first, so the receipt can say who has the case (one message, not two).
+      try {
+        await deps.loopHooks?.opened(caseRow.id, receipt);
+      } finally {
+        await deps.enqueueSend(receipt);
+      }
     }
     return 'case_opened';
   };

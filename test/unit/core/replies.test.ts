@@ -16,6 +16,16 @@ describe('caseReceivedReply', () => {
     for (const n of ['119', '110', '120']) expect(text).toContain(n);
   });
 
+  it('says who has the case by when, once it is dispatched before the receipt goes out', () => {
+    const dispatched = { handlerName: '网格员李建国', signDue: new Date('2026-11-23T03:00:00Z'), resolveDue: new Date('2026-12-01T10:00:00Z'), timezone: 'Asia/Shanghai' };
+    const routine = caseReceivedReply({ reporterName: '胡晓梅', caseNumber: 1001, typeName: '环境卫生', level: 'routine', dispatched });
+    expect(routine).toContain('已派给网格员李建国处理，11月23日 11:00 前签收，12月1日 18:00 前办结。');
+    expect(routine).not.toContain('接下来将派给');
+    const major = caseReceivedReply({ reporterName: '胡晓梅', caseNumber: 1002, typeName: '公共设施', level: 'major', dispatched });
+    expect(major).toContain('重大问题，已派给网格员李建国处理');
+    expect(major).toContain('报告负责人');
+  });
+
   it('lists open cases, or says there are none', () => {
     expect(myCasesReply([])).toContain('没有');
     expect(myCasesReply([{ caseNumber: 3, typeName: '噪声扰民', statusName: '已受理' }])).toContain('#3 噪声扰民 · 已受理');
