@@ -17,21 +17,10 @@ import { seedDemo } from '../../db/seed-demo.js';
 import { createWorkers } from '../../workers/create-workers.js';
 import { createQueueBackend } from '../../workers/queue-backend.js';
 import { silentLogger } from '../support/pipeline.js';
+import { BURST_TEXTS } from '../support/faults.js';
 import { createTestDatabase, eachQueueBackend, eventually } from '../support/test-database.js';
 
 const WORKER = fileURLToPath(new URL('../support/worker-process.ts', import.meta.url));
-const TEXTS = [
-  '楼下垃圾桶满了没人清运',
-  '小区门口路灯不亮了',
-  '隔壁装修半夜还在电钻',
-  '楼道里堆满了杂物，走不了人',
-  '单元门门禁坏了刷不开',
-  '井盖丢了一个，很危险',
-  '收到，谢谢',
-  '好的👍',
-  '下水道堵了，污水漫出来了',
-  '消防通道被私家车堵死了',
-];
 
 function startWorker(env: Record<string, string | undefined>): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', WORKER], {
@@ -90,7 +79,7 @@ eachQueueBackend((backend) => {
             while (next < N) {
               const i = next++;
               const s = speakers[i % speakers.length]!;
-              await sim.post(s.chat, { from: s.from, text: `${TEXTS[i % TEXTS.length]}（${i + 1}号楼）` });
+              await sim.post(s.chat, { from: s.from, text: `${BURST_TEXTS[i % BURST_TEXTS.length]}（${i + 1}号楼）` });
             }
           }),
         );
