@@ -32,7 +32,14 @@ const LLM_TIMEOUT_MS = 300;
 eachQueueBackend((backend) => {
   describe('faults at the LLM endpoint and the chat platform', () => {
     it('the LLM endpoint times out, fails and answers garbage under a burst: every message gets the offline answer, once', { timeout: 60_000 }, async () => {
-      const fake = await startFakeOpenAi({ behaviour: (_body, i) => MISBEHAVIOURS[i % MISBEHAVIOURS.length]!, slowMs: 5_000 });
+      // Each message meets one kind of failure, on its retry too (so its final failure reason
+      // is that kind, whatever order the concurrent requests arrive in): message i+1号楼 → i mod 6.
+      const misbehaviourFor = (body: { messages?: { role: string; content: string }[] }) => {
+        const text = body.messages?.find((m) => m.role === 'user')?.content ?? '';
+        const n = Number(/（(\d+)号楼）/.exec(text)?.[1] ?? 1);
+        return MISBEHAVIOURS[(n - 1) % MISBEHAVIOURS.length]!;
+      };
+      const fake = await startFakeOpenAi({ behaviour: (body) => misbehaviourFor(body), slowMs: 5_000 });
       cleanups.push(() => fake.close());
       const taxonomy = await loadTaxonomy();
       const offline = createKeywordClassifier(taxonomy);
