@@ -29,7 +29,10 @@ export function createSweepProcessor(deps: {
     const before = new Date((deps.now?.() ?? new Date()).getTime() - deps.graceMs);
     const inbound = await deps.inbox.unfinished(before);
     for (const id of inbound) await deps.enqueueIntake(id);
-    const outbound = await deps.outbound.stalePending(before);
+    // Rows carry the database's clock (created_at), so their age is measured on it too: an
+    // application clock ahead of it (an injected one, a skewed host) must not sweep a reply
+    // its job is about to queue.
+    const outbound = await deps.outbound.stalePending(deps.graceMs);
     for (const o of outbound) await deps.enqueueSend(o);
     const result: Record<string, number> = { intake: inbound.length, send: outbound.length };
     for (const a of deps.also ?? []) result[a.name] = await a.run(before);

@@ -54,14 +54,14 @@ export function createOutboundRepository(db: Db) {
     },
 
     /**
-     * Pending rows older than `before` (a crash between commit and enqueue): re-queued by the
+     * Pending rows older than `graceMs` by the database's clock (a crash between commit and enqueue): re-queued by the
      * sweeper. Notice deliveries are left to the notice service, which paces and recovers them.
      */
-    async stalePending(before: Date, limit = 500): Promise<{ id: number; channel: string }[]> {
+    async stalePending(graceMs: number, limit = 500): Promise<{ id: number; channel: string }[]> {
       return db
         .select({ id: outboundMessages.id, channel: outboundMessages.channel })
         .from(outboundMessages)
-        .where(and(eq(outboundMessages.status, 'pending'), lt(outboundMessages.createdAt, before), isNull(outboundMessages.noticeId)))
+        .where(and(eq(outboundMessages.status, 'pending'), lt(outboundMessages.createdAt, sql`now() - make_interval(secs => ${graceMs / 1000})`), isNull(outboundMessages.noticeId)))
         .orderBy(outboundMessages.id)
         .limit(limit);
     },
