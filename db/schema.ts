@@ -263,6 +263,7 @@ export const cases = pgTable(
     index('cases_status_idx').on(t.status),
     index('cases_node_idx').on(t.nodeId, t.type, t.createdAt),
     index('cases_handler_idx').on(t.handlerPersonId, t.status),
+    index('cases_handler_dispatched_idx').on(t.handlerPersonId, t.dispatchedAt),
   ],
 );
 

@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, inArray, isNotNull, isNull, lt, max, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { CaseAction } from '../../core/cases/case-actions.js';
 import { OPEN_STATUSES, type CaseStatus } from '../../core/cases/case-status.js';
 import type { Candidate } from '../../core/cases/routing.js';
@@ -159,26 +159,23 @@ export function createCaseLoopRepository(db: Db) {
 
     /** Everyone with a role, with how many open cases they hold and when they last got one. */
     async candidates(): Promise<Candidate[]> {
-      const roles = await db
-        .select({ personId: roleAssignments.personId, role: roleAssignments.role, nodeId: roleAssignments.nodeId, departmentId: roleAssignments.departmentId })
+      // Per role holder, through the (handler, status) and (handler, dispatched_at) indexes: a
+      // few index lookups per person instead of aggregating every case ever handled.
+      const rows = await db
+        .select({
+          personId: roleAssignments.personId,
+          role: roleAssignments.role,
+          nodeId: roleAssignments.nodeId,
+          departmentId: roleAssignments.departmentId,
+          open: sql<number>`(select count(*)::int from ${cases} c where c.handler_person_id = ${roleAssignments.personId} and c.status in ('dispatched', 'signed', 'in_progress'))`,
+          last: sql<string | null>`(select max(c.dispatched_at) from ${cases} c where c.handler_person_id = ${roleAssignments.personId})`,
+        })
         .from(roleAssignments);
-      const load = await db
-        .select({ personId: cases.handlerPersonId, open: sql<number>`count(*) filter (where ${cases.status} in ('dispatched','signed','in_progress'))::int`, last: max(cases.dispatchedAt) })
-        .from(cases)
-        .where(isNotNull(cases.handlerPersonId))
-        .groupBy(cases.handlerPersonId);
       const byPerson = new Map<number, Candidate>();
-      for (const r of roles) {
-        const c = byPerson.get(r.personId) ?? { personId: r.personId, roles: [], openCases: 0, lastAssignedAt: null };
+      for (const r of rows) {
+        const c = byPerson.get(r.personId) ?? { personId: r.personId, roles: [], openCases: r.open, lastAssignedAt: r.last ? new Date(r.last) : null };
         c.roles.push({ role: r.role, nodeId: r.nodeId, departmentId: r.departmentId });
         byPerson.set(r.personId, c);
-      }
-      for (const l of load) {
-        const c = l.personId ? byPerson.get(l.personId) : undefined;
-        if (c) {
-          c.openCases = l.open;
-          c.lastAssignedAt = l.last ? new Date(l.last) : null;
-        }
       }
       return [...byPerson.values()];
     },

@@ -1,0 +1,1 @@
+CREATE INDEX "cases_handler_dispatched_idx" ON "cases" USING btree ("handler_person_id","dispatched_at");
