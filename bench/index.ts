@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --json] [--trace-sql] [--messages 2000] [--rate 100] [--seconds 10] [--concurrency 8] [--no-redis] [--only postgres|redis]`
+ * `npm run bench [-- --json] [--trace-sql] [--worker-processes N] [--messages 2000] [--rate 100] [--seconds 10] [--concurrency 8] [--no-redis] [--only postgres|redis]`
  *
  * The pipeline's speed, each figure beside its ceiling measured in the same run:
  * - intake: residents' messages posted to the sim channel in-process (SimChannel.post → ingest
@@ -31,6 +31,7 @@ import { connectDatabase, migrateDatabase } from '../db/client.js';
 import { openEmbeddedPostgres } from '../db/embedded-postgres.js';
 import { startLocalRedis } from '../test/support/local-redis.js';
 import { postmasterPid, processTreeCpuSeconds } from './support/process-cpu.js';
+import { startWorkerProcess, stopProcess } from '../test/support/spawn-worker.js';
 import { createSimRepository } from '../db/repositories/sim-repository.js';
 import { seedDemo } from '../db/seed-demo.js';
 import { createWorkers } from '../workers/create-workers.js';
@@ -49,6 +50,7 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     'trace-sql': { type: 'boolean', default: false },
     pool: { type: 'string', default: '10' },
+    'worker-processes': { type: 'string', default: '0' },
   },
 });
 const MESSAGES = Number(args.messages);
@@ -56,6 +58,9 @@ const RATE = Number(args.rate);
 const SECONDS = Number(args.seconds);
 const CONCURRENCY = Number(args.concurrency);
 const PRODUCERS = Number(args.producers);
+/** 0: the workers run in this process; N: in N worker processes (scale-out), this one only receives. */
+const WORKER_PROCESSES = Number(args['worker-processes']);
+if (!Number.isInteger(WORKER_PROCESSES) || WORKER_PROCESSES < 0) throw new Error('--worker-processes must be 0 or more');
 if (![MESSAGES, RATE, SECONDS, CONCURRENCY, PRODUCERS].every((n) => Number.isFinite(n) && n > 0)) throw new Error('numeric options must be positive');
 
 const log = (line: string) => {
@@ -142,6 +147,8 @@ async function benchBackend(opts: {
   rss: { sample(): void; idle?: number };
   /** Server processes whose CPU is reported beside this one's (null pid: unknown). */
   servers: { postgres: number | null; redis: number | null };
+  /** Where the worker processes find the trained model. */
+  modelCacheDir: string;
 }): Promise<IntakeResult> {
   const { backend } = opts;
   const name = `bench_${backend}_${Date.now()}`;
@@ -162,7 +169,8 @@ async function benchBackend(opts: {
   await seedDemo(database.db);
   const taxonomy = await loadTaxonomy();
 
-  const raw = await createQueueBackend({ redisUrl: opts.redisUrl, databaseUrl: url, prefix: `bench${Date.now()}` });
+  const prefix = `bench${Date.now()}`;
+  const raw = await createQueueBackend({ redisUrl: opts.redisUrl, databaseUrl: url, prefix });
   const done = new Map<number, { at: number; result: string }>();
   let failed = 0;
   // The same backend, with the intake worker's completions observed.
@@ -189,8 +197,33 @@ async function benchBackend(opts: {
     taxonomy,
     logger: silent,
     concurrency: CONCURRENCY,
+    runProcessors: WORKER_PROCESSES === 0,
   });
   await workers.start();
+  // Scale-out: the jobs run in worker processes; a message counts as done when its row is
+  // finished (processed or ignored), read from the database.
+  const children = await Promise.all(
+    Array.from({ length: WORKER_PROCESSES }, () =>
+      startWorkerProcess({ DATABASE_URL: url, REDIS_URL: opts.redisUrl ?? '', QUEUE_PREFIX: prefix, WORKER_CLASSIFIER: 'offline', MODEL_CACHE_DIR: opts.modelCacheDir, WORKER_CONCURRENCY: String(CONCURRENCY), SWEEP_INTERVAL_MS: '30000', SWEEP_GRACE_MS: '60000' }),
+    ),
+  );
+  let polling = WORKER_PROCESSES > 0;
+  const poller = (async () => {
+    // Rows finished since the last look (with a margin for transactions that commit late).
+    let since = new Date(0);
+    while (polling) {
+      const rows = await database.sql<{ id: string; outcome: string | null; processed_at: string }[]>`
+        select id, outcome, processed_at from inbound_messages where processed_at >= ${new Date(since.getTime() - 5000).toISOString()}::timestamptz and status in ('processed', 'ignored')`;
+      const nowPerf = performance.now();
+      const nowWall = Date.now();
+      for (const r of rows) {
+        const at = new Date(r.processed_at); // a string here: drizzle leaves timestamps to its own mapping
+        if (!done.has(Number(r.id))) done.set(Number(r.id), { at: nowPerf - (nowWall - at.getTime()), result: r.outcome ?? '' });
+        if (at > since) since = at;
+      }
+      await sleep(50);
+    }
+  })();
   const inboundOf = new Map<string, number>();
   await sim.start({
     onMessage: async (m) => {
@@ -267,6 +300,7 @@ async function benchBackend(opts: {
     const serverCpu = async () => ({
       postgres: opts.servers.postgres ? await processTreeCpuSeconds(opts.servers.postgres) : null,
       redis: backend === 'redis' && opts.servers.redis ? await processTreeCpuSeconds(opts.servers.redis) : null,
+      workers: (await Promise.all(children.map((c) => (c.pid ? processTreeCpuSeconds(c.pid) : null)))).reduce<number>((s, x) => s + (x ?? 0), 0),
     });
     const servers0 = await serverCpu();
     statements.clear();
@@ -290,10 +324,10 @@ async function benchBackend(opts: {
     const casesPerSecond = (opened + merged) / satSeconds;
     // Share of one core each side used during the burst: which one is the bottleneck.
     const share = (a: number | null, b: number | null) => (a === null || b === null ? null : round((b - a) / satSeconds, 2));
-    const coresBusy = { node: round((cpu.user + cpu.system) / 1e6 / satSeconds, 2), postgres: share(servers0.postgres, servers1.postgres), redis: share(servers0.redis, servers1.redis) };
-    // CPU of this process per message (producers, intake and the dispatch and send jobs running
+    const coresBusy = { node: round(((cpu.user + cpu.system) / 1e6 + servers1.workers - servers0.workers) / satSeconds, 2), postgres: share(servers0.postgres, servers1.postgres), redis: share(servers0.redis, servers1.redis) };
+    // CPU of the Node processes (this one and any worker processes) per message (producers, intake and the dispatch and send jobs running
     // meanwhile): steadier than throughput on a machine shared with other work.
-    const cpuMsPerMessage = (cpu.user + cpu.system) / 1000 / MESSAGES;
+    const cpuMsPerMessage = ((cpu.user + cpu.system) / 1000 + (servers1.workers - servers0.workers) * 1000) / MESSAGES;
     // SQL statements this process sent per message (intake, dispatch, sends, timers; not the queue's own).
     const sqlPerMessage = (statementCount - statements0) / MESSAGES;
     if (args['trace-sql']) {
@@ -301,7 +335,7 @@ async function benchBackend(opts: {
     }
     const satLat = sat.map((s) => done.get(s.inboundId)!.at - s.t0).sort((a, b) => a - b);
     log(`  ${backend}: cores busy during the burst — Node ${coresBusy.node}, PostgreSQL ${coresBusy.postgres ?? '?'}${backend === 'redis' ? `, Redis ${coresBusy.redis ?? '?'}` : ''}`);
-    log(`  ${backend}: intake ${round(casesPerSecond, 0)} cases/s (${opened} opened, ${merged} merged, ${MESSAGES - opened - merged} other), ${round(cpuMsPerMessage, 2)} ms Node CPU and ${round(sqlPerMessage, 1)} SQL statements per message — latency under saturation p50 ${round(percentile(satLat, 50), 0)} ms, p99 ${round(percentile(satLat, 99), 0)} ms`);
+    log(`  ${backend}: intake ${round(casesPerSecond, 0)} cases/s (${opened} opened, ${merged} merged, ${MESSAGES - opened - merged} other), ${round(cpuMsPerMessage, 2)} ms Node CPU and ${round(sqlPerMessage, 1)} SQL statements${WORKER_PROCESSES ? ' (of this receiving process)' : ''} per message — latency under saturation p50 ${round(percentile(satLat, 50), 0)} ms, p99 ${round(percentile(satLat, 99), 0)} ms`);
     await sleep(1000); // let the dispatch and send jobs of the burst drain
 
     // 3. Fixed offered load: RATE messages/s for SECONDS.
@@ -343,6 +377,9 @@ async function benchBackend(opts: {
       achievedRate: round(achievedRate),
     };
   } finally {
+    polling = false;
+    await poller.catch(() => {});
+    await Promise.all(children.map((c) => stopProcess(c)));
     await sim.stop();
     await queues.close().catch(() => {});
     await database.close().catch(() => {});
@@ -357,7 +394,7 @@ async function main() {
     const taxonomy = await loadTaxonomy();
     const classifier = await loadDefaultClassifier({ promptsDir: DEFAULT_PROMPTS_DIR, engine: 'offline', taxonomy, cacheDir: path.join(dir, 'models') });
     const { reports, all } = await residentTexts();
-    log(`bench — ${MESSAGES} messages sustained, ${RATE} msg/s × ${SECONDS} s fixed load, worker concurrency ${CONCURRENCY}, ${PRODUCERS} producers, offline classifier, Node ${process.version}`);
+    log(`bench — ${MESSAGES} messages sustained, ${RATE} msg/s × ${SECONDS} s fixed load, worker concurrency ${CONCURRENCY}${WORKER_PROCESSES ? ` in each of ${WORKER_PROCESSES} worker processes` : ''}, ${PRODUCERS} producers, offline classifier, Node ${process.version}`);
 
     const classifyPerSecond = await classifyBench(classifier, all);
     log(`  classification (offline, one core): ${round(classifyPerSecond, 0)} msgs/s`);
@@ -371,9 +408,9 @@ async function main() {
     const adminUrl = pg.url.replace(/\/jiesu$/, '/postgres');
     const servers = { postgres: await postmasterPid(path.join(dir, 'pg')), redis: 'proc' in redis ? (redis.proc?.pid ?? null) : null };
     const intake: IntakeResult[] = [];
-    if (args.only !== 'redis') intake.push(await benchBackend({ backend: 'postgres', adminUrl, classifier, texts: reports, rss, servers }));
+    if (args.only !== 'redis') intake.push(await benchBackend({ backend: 'postgres', adminUrl, classifier, texts: reports, rss, servers, modelCacheDir: path.join(dir, 'models') }));
     if (args.only === 'postgres') log('  redis: not run (--only postgres)');
-    else if ('url' in redis) intake.push(await benchBackend({ backend: 'redis', adminUrl, redisUrl: redis.url, classifier, texts: reports, rss, servers }));
+    else if ('url' in redis) intake.push(await benchBackend({ backend: 'redis', adminUrl, redisUrl: redis.url, classifier, texts: reports, rss, servers, modelCacheDir: path.join(dir, 'models') }));
     else log(`  redis: SKIPPED — ${redis.skipped}`);
 
     const rssMbIdle = mb(rss.idle ?? 0);
@@ -405,7 +442,7 @@ async function main() {
           rssMbIdle,
           rssMbLoad,
           ...('skipped' in redis ? { redisSkipped: redis.skipped } : {}),
-          settings: { messages: MESSAGES, rate: RATE, seconds: SECONDS, concurrency: CONCURRENCY, producers: PRODUCERS, cpus: (await import('node:os')).cpus().length, loadAverage: (await import('node:os')).loadavg().map((l) => round(l, 2)) },
+          settings: { messages: MESSAGES, rate: RATE, seconds: SECONDS, concurrency: CONCURRENCY, workerProcesses: WORKER_PROCESSES, producers: PRODUCERS, cpus: (await import('node:os')).cpus().length, loadAverage: (await import('node:os')).loadavg().map((l) => round(l, 2)) },
         })}\n`,
       );
     }

@@ -5,9 +5,8 @@
  * inbound message, at most one case per message, every reply recorded once and delivered —
  * once, except a send the killed process had handed to the platform but not yet recorded.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SimChannel } from '../../bot/sim/sim-channel.js';
 import { createKeywordClassifier } from '../../core/classification/keyword-classifier.js';
@@ -18,39 +17,12 @@ import { createWorkers } from '../../workers/create-workers.js';
 import { createQueueBackend } from '../../workers/queue-backend.js';
 import { silentLogger } from '../support/pipeline.js';
 import { BURST_TEXTS } from '../support/faults.js';
+import { startWorkerProcess, stopProcess } from '../support/spawn-worker.js';
 import { createTestDatabase, eachQueueBackend, eventually } from '../support/test-database.js';
-
-const WORKER = fileURLToPath(new URL('../support/worker-process.ts', import.meta.url));
-
-function startWorker(env: Record<string, string | undefined>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', WORKER], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      if (out.includes('ready')) resolve(child);
-    });
-    child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-    child.once('exit', (code) => reject(new Error(`worker process exited (${code}) before it was ready: ${out}`)));
-  });
-}
 
 const children: ChildProcess[] = [];
 afterEach(async () => {
-  await Promise.all(
-    children.splice(0).map(
-      (c) =>
-        new Promise<void>((resolve) => {
-          if (c.exitCode !== null || c.signalCode !== null) return resolve();
-          c.once('exit', () => resolve());
-          c.kill('SIGTERM');
-          setTimeout(() => c.kill('SIGKILL'), 10_000).unref();
-        }),
-    ),
-  );
+  await Promise.all(children.splice(0).map((c) => stopProcess(c)));
 });
 
 eachQueueBackend((backend) => {
@@ -67,7 +39,7 @@ eachQueueBackend((backend) => {
       await sim.start({ onMessage: async (m) => void (await front.ingest.receive(m)) });
       const env = { DATABASE_URL: database.url, QUEUE_PREFIX: prefix, REDIS_URL: backend.redisUrl ?? '' };
       try {
-        const [w1, w2] = await Promise.all([startWorker(env), startWorker(env)]);
+        const [w1, w2] = await Promise.all([startWorkerProcess(env), startWorkerProcess(env)]);
         children.push(w1!, w2!);
 
         const chats = (await sim.chats()).filter((c) => c.kind === 'group' && c.id.startsWith('g-hp-'));
@@ -93,7 +65,7 @@ eachQueueBackend((backend) => {
         await new Promise((r) => w1!.once('exit', r));
         const killedAt = await done();
         expect(killedAt).toBeLessThan(N);
-        const w3 = await startWorker(env);
+        const w3 = await startWorkerProcess(env);
         children.push(w3);
         await burst;
 
