@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --json] [--trace-sql] [--worker-processes N] [--messages 2000] [--rate 100] [--seconds 10] [--concurrency 8] [--no-redis] [--only postgres|redis]`
+ * `npm run bench [-- --json] [--trace-sql] [--pg-stats] [--history N] [--worker-processes N] [--messages 2000] [--rate 100] [--seconds 10] [--concurrency 8] [--no-redis] [--only postgres|redis]`
  *
  * The pipeline's speed, each figure beside its ceiling measured in the same run:
  * - intake: residents' messages posted to the sim channel in-process (SimChannel.post → ingest
@@ -30,6 +30,7 @@ import type { Classifier } from '../core/classification/types.js';
 import { connectDatabase, migrateDatabase } from '../db/client.js';
 import { openEmbeddedPostgres } from '../db/embedded-postgres.js';
 import { startLocalRedis } from '../test/support/local-redis.js';
+import { fillHistory } from './support/history.js';
 import { postmasterPid, processTreeCpuSeconds } from './support/process-cpu.js';
 import { startWorkerProcess, stopProcess } from '../test/support/spawn-worker.js';
 import { createSimRepository } from '../db/repositories/sim-repository.js';
@@ -51,6 +52,8 @@ const { values: args } = parseArgs({
     'trace-sql': { type: 'boolean', default: false },
     pool: { type: 'string', default: '10' },
     'worker-processes': { type: 'string', default: '0' },
+    'pg-stats': { type: 'boolean', default: false },
+    history: { type: 'string', default: '0' },
   },
 });
 const MESSAGES = Number(args.messages);
@@ -58,6 +61,9 @@ const RATE = Number(args.rate);
 const SECONDS = Number(args.seconds);
 const CONCURRENCY = Number(args.concurrency);
 const PRODUCERS = Number(args.producers);
+/** Earlier messages (and their cases) in the database before the bench starts: a year in use. */
+const HISTORY = Number(args.history);
+if (!Number.isInteger(HISTORY) || HISTORY < 0) throw new Error('--history must be 0 or more');
 /** 0: the workers run in this process; N: in N worker processes (scale-out), this one only receives. */
 const WORKER_PROCESSES = Number(args['worker-processes']);
 if (!Number.isInteger(WORKER_PROCESSES) || WORKER_PROCESSES < 0) throw new Error('--worker-processes must be 0 or more');
@@ -167,6 +173,12 @@ async function benchBackend(opts: {
     },
   });
   await seedDemo(database.db);
+  if (HISTORY > 0) {
+    const t0 = performance.now();
+    const filler = postgres(url, { max: 1, onnotice: () => {} });
+    await fillHistory(filler, HISTORY).finally(() => filler.end());
+    log(`  ${backend}: ${HISTORY} earlier messages filled in ${round((performance.now() - t0) / 1000)} s (--history)`);
+  }
   const taxonomy = await loadTaxonomy();
 
   const prefix = `bench${Date.now()}`;
@@ -304,6 +316,11 @@ async function benchBackend(opts: {
     });
     const servers0 = await serverCpu();
     statements.clear();
+    const pgStats = args['pg-stats'] ? postgres(url, { max: 1, onnotice: () => {} }) : null;
+    if (pgStats) {
+      await pgStats`create extension if not exists pg_stat_statements`;
+      await pgStats`select pg_stat_statements_reset()`;
+    }
     const sat: { t0: number; inboundId: number }[] = [];
     {
       let next = 0;
@@ -332,6 +349,13 @@ async function benchBackend(opts: {
     const sqlPerMessage = (statementCount - statements0) / MESSAGES;
     if (args['trace-sql']) {
       for (const [q, n] of [...statements].sort((a, b) => b[1] - a[1]).slice(0, 40)) log(`    ${(n / MESSAGES).toFixed(2).padStart(6)} × ${q.replace(/\s+/g, ' ').slice(0, 160)}`);
+    }
+    if (pgStats) {
+      const top = await pgStats<{ calls: number; ms: number; query: string }[]>`
+        select calls::int, total_exec_time::float8 as ms, query from pg_stat_statements order by total_exec_time desc limit 25`;
+      log(`  ${backend}: PostgreSQL execution time per message by statement (pg_stat_statements, the burst):`);
+      for (const r of top) log(`    ${(r.ms / MESSAGES).toFixed(3).padStart(7)} ms ${(r.calls / MESSAGES).toFixed(2).padStart(6)} × ${r.query.replace(/\s+/g, ' ').slice(0, 150)}`);
+      await pgStats.end();
     }
     const satLat = sat.map((s) => done.get(s.inboundId)!.at - s.t0).sort((a, b) => a - b);
     log(`  ${backend}: cores busy during the burst — Node ${coresBusy.node}, PostgreSQL ${coresBusy.postgres ?? '?'}${backend === 'redis' ? `, Redis ${coresBusy.redis ?? '?'}` : ''}`);
@@ -388,7 +412,8 @@ async function benchBackend(opts: {
 
 async function main() {
   const dir = await mkdtemp(path.join(tmpdir(), 'jiesu-bench-'));
-  const pg = await openEmbeddedPostgres({ dataDir: dir, longRunning: true });
+  // --pg-stats: PostgreSQL's own time per statement (pg_stat_statements) during the burst.
+  const pg = await openEmbeddedPostgres({ dataDir: dir, longRunning: true, settings: args['pg-stats'] ? { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'all' } : undefined });
   const redis = await redisForBench();
   try {
     const taxonomy = await loadTaxonomy();

@@ -171,7 +171,7 @@ async function initdb(o: { pgDir: string; creds: Credentials; asRoot: boolean; l
  * Start `postgres` in its own process group, so a Ctrl-C in the terminal reaches Jiesu
  * alone and Jiesu stops the database last, after its workers have finished.
  */
-async function spawnServer(o: { pgDir: string; port: number; asRoot: boolean; logFile: string }): Promise<{ pid: number }> {
+async function spawnServer(o: { pgDir: string; port: number; asRoot: boolean; logFile: string; settings?: Record<string, string> }): Promise<{ pid: number }> {
   const { postgres } = await binaries(o.asRoot);
   await chmod(postgres, 0o755).catch(() => {});
   const ids = o.asRoot ? ensurePostgresUser() : {};
@@ -179,7 +179,10 @@ async function spawnServer(o: { pgDir: string; port: number; asRoot: boolean; lo
   if (o.asRoot && 'uid' in ids) await chown(o.logFile, ids.uid!, ids.gid!);
   const child = spawn(
     postgres,
-    ['-D', o.pgDir, '-p', String(o.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300', '-c', 'unix_socket_directories='],
+    [
+      ...['-D', o.pgDir, '-p', String(o.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300', '-c', 'unix_socket_directories='],
+      ...Object.entries(o.settings ?? {}).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
+    ],
     { ...ids, detached: true, stdio: ['ignore', out, out] },
   );
   closeSync(out);
@@ -245,6 +248,8 @@ export async function openEmbeddedPostgres(opts: {
    */
   longRunning?: boolean;
   onLog?: (line: string) => void;
+  /** Extra server settings (`-c name=value`) for a server this call starts, e.g. the bench's statement statistics. */
+  settings?: Record<string, string>;
 }): Promise<EmbeddedDatabase> {
   const dataDir = path.resolve(opts.dataDir);
   await mkdir(dataDir, { recursive: true });
@@ -279,7 +284,7 @@ export async function openEmbeddedPostgres(opts: {
   const log = opts.onLog ?? (() => {});
   if (!existsSync(path.join(pgDir, 'PG_VERSION'))) await initdb({ pgDir, creds, asRoot, log });
   await claim();
-  const server = await spawnServer({ pgDir, port, asRoot, logFile: path.join(dataDir, 'postgres.log') });
+  const server = await spawnServer({ pgDir, port, asRoot, logFile: path.join(dataDir, 'postgres.log'), settings: opts.settings });
   try {
     await ensureDatabase(creds, port);
   } catch (err) {
