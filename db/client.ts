@@ -16,7 +16,10 @@ export interface Database {
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.url));
 
-export function connectDatabase(url: string, opts: { max?: number; /** Called with every statement sent (benchmarks count them). */ onQuery?: (query: string) => void } = {}): Database {
+export function connectDatabase(
+  url: string,
+  opts: { max?: number; /** Called with every statement sent (benchmarks count them; tests explain them). */ onQuery?: (query: string, parameters: unknown[]) => void } = {},
+): Database {
   const onQuery = opts.onQuery;
   const sql = postgres(url, {
     max: opts.max ?? 10,
@@ -24,7 +27,7 @@ export function connectDatabase(url: string, opts: { max?: number; /** Called wi
     // Reconnect within ~2 s of a database restart or failover (the driver's default backs off
     // to 20 s, leaving every job waiting that long after the database is back).
     backoff: (retries: number) => (0.5 + Math.random() / 2) * Math.min(3 ** retries / 100, 2),
-    ...(onQuery ? { debug: (_connection: number, query: string) => onQuery(query) } : {}),
+    ...(onQuery ? { debug: (_connection: number, query: string, parameters: unknown[]) => onQuery(query, parameters) } : {}),
   });
   const db = drizzle(sql, { schema });
   return {

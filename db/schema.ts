@@ -164,7 +164,8 @@ export const chatMembers = pgTable(
     personId: integer('person_id').notNull().references(() => people.id),
     joinedAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.chatId, t.personId] })],
+  // By person too: the groups a resident is in (their grid, for a direct message).
+  (t) => [primaryKey({ columns: [t.chatId, t.personId] }), index('chat_members_person_idx').on(t.personId)],
 );
 
 /** Attachments of an inbound message, as the platform gave them. */
@@ -206,6 +207,12 @@ export const inboundMessages = pgTable(
   (t) => [
     uniqueIndex('inbound_platform_uq').on(t.channel, t.platformChatId, t.platformMessageId),
     index('inbound_status_idx').on(t.status, t.receivedAt),
+    // A case's messages (its photos): without it every new case read the whole table.
+    index('inbound_case_idx').on(t.caseId),
+    // Photos or a location sent alone, not yet part of a case: joined to the case the text opens.
+    index('inbound_media_pending_idx')
+      .on(t.personId, t.chatId, t.receivedAt)
+      .where(sql`outcome = 'media_only' and case_id is null`),
   ],
 );
 
@@ -277,7 +284,11 @@ export const caseReporters = pgTable(
     inboundMessageId: bigint('inbound_message_id', { mode: 'number' }).references(() => inboundMessages.id),
     joinedAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.caseId, t.personId] })],
+  (t) => [
+    primaryKey({ columns: [t.caseId, t.personId] }),
+    // A person's cases (我的工单) and the one just reported in a chat (photos sent after the text).
+    index('case_reporters_person_idx').on(t.personId, t.chatId, t.joinedAt),
+  ],
 );
 
 /** Co-handlers whistled in (吹哨): one lead (主办) and any number of support (协办) departments. */
@@ -376,6 +387,8 @@ export const outboundMessages = pgTable(
     uniqueIndex('outbound_dedupe_uq').on(t.dedupeKey),
     index('outbound_status_idx').on(t.status, t.createdAt),
     index('outbound_platform_msg_idx').on(t.channel, t.platformChatId, t.platformMessageId),
+    // The bot's recent messages in a chat (is this "1" the answer to a rating question?).
+    index('outbound_chat_idx').on(t.chatId, t.createdAt),
   ],
 );
 

@@ -139,7 +139,16 @@ export function createWorkers(opts: WorkersOptions) {
       createCaseQueryHandler({ cases, directory, loop, taxonomy: opts.taxonomy }),
       // Before the case commands: `/report day|week|month` is a report, `/report <text>` a patrol report.
       reports.handler,
-      createCaseCommandHandler({ service: caseService, loop, cases, classifier: opts.classifier, scheduleDispatch, enqueueSend, now }),
+      createCaseCommandHandler({
+        service: caseService,
+        loop,
+        cases,
+        classifier: opts.classifier,
+        scheduleDispatch,
+        enqueueSend,
+        now,
+        ratingLookbackMs: (slaPolicy.config.ratingGraceDays + 1) * 24 * 3600_000,
+      }),
       notices.handler,
     ],
     enqueueSend,

@@ -158,7 +158,11 @@ export function createCaseLoopRepository(db: Db) {
     tree: cachedFor(REFERENCE_TTL_MS, async () => new OrgTree(await db.select({ id: orgNodes.id, code: orgNodes.code, name: orgNodes.name, level: orgNodes.level, parentId: orgNodes.parentId }).from(orgNodes))),
 
     /** Everyone with a role, with how many open cases they hold and when they last got one. */
-    async candidates(): Promise<Candidate[]> {
+    /**
+     * Role holders with their load; `nodeIds`: only roles on those nodes (a case's grid,
+     * community and street: all that routing looks at), not everyone in the organisation.
+     */
+    async candidates(nodeIds?: number[]): Promise<Candidate[]> {
       // Per role holder, through the (handler, status) and (handler, dispatched_at) indexes: a
       // few index lookups per person instead of aggregating every case ever handled.
       const rows = await db
@@ -170,7 +174,8 @@ export function createCaseLoopRepository(db: Db) {
           open: sql<number>`(select count(*)::int from ${cases} c where c.handler_person_id = ${roleAssignments.personId} and c.status in ('dispatched', 'signed', 'in_progress'))`,
           last: sql<string | null>`(select max(c.dispatched_at) from ${cases} c where c.handler_person_id = ${roleAssignments.personId})`,
         })
-        .from(roleAssignments);
+        .from(roleAssignments)
+        .where(nodeIds ? inArray(roleAssignments.nodeId, nodeIds) : undefined);
       const byPerson = new Map<number, Candidate>();
       for (const r of rows) {
         const c = byPerson.get(r.personId) ?? { personId: r.personId, roles: [], openCases: r.open, lastAssignedAt: r.last ? new Date(r.last) : null };
@@ -260,8 +265,10 @@ export function createCaseLoopRepository(db: Db) {
       const rows = await db
         .select({ a: inboundMessages.attachments })
         .from(inboundMessages)
+        // Two index lookups (inbound_case_idx, the reporters' key) joined by id: an `or` across
+        // them read the whole message table, which grows by the day.
         .where(
-          sql`${inboundMessages.caseId} = ${caseId} or ${inboundMessages.id} in (select ${caseReporters.inboundMessageId} from ${caseReporters} where ${caseReporters.caseId} = ${caseId})`,
+          sql`${inboundMessages.id} in (select i.id from ${inboundMessages} i where i.case_id = ${caseId} union select ${caseReporters.inboundMessageId} from ${caseReporters} where ${caseReporters.caseId} = ${caseId})`,
         );
       return rows.reduce((n, r) => n + (r.a.photos?.length ?? 0), 0);
     },
@@ -278,9 +285,9 @@ export function createCaseLoopRepository(db: Db) {
           and(
             eq(inboundMessages.personId, personId),
             eq(inboundMessages.chatId, chatId),
-            eq(inboundMessages.outcome, 'media_only'),
             gte(inboundMessages.receivedAt, since),
-            sql`${inboundMessages.caseId} is null`,
+            // Written as inbound_media_pending_idx's condition is (a bound value would not match it).
+            sql`outcome = 'media_only' and case_id is null`,
           ),
         )
         .returning({ id: inboundMessages.id });
@@ -303,13 +310,16 @@ export function createCaseLoopRepository(db: Db) {
      * The case whose rating question is the bot's latest message to this person in this chat
      * (in a group: the latest one mentioning them), if it is one; null otherwise.
      */
-    async ratingAskedIn(chatId: number, platformUserId: string | null): Promise<number | null> {
+    async ratingAskedIn(chatId: number, platformUserId: string | null, lookbackMs: number): Promise<number | null> {
       const [row] = await db
         .select({ key: outboundMessages.dedupeKey, caseId: outboundMessages.caseId })
         .from(outboundMessages)
         .where(
           and(
             eq(outboundMessages.chatId, chatId),
+            // Only as far back as a rating question can still be open (on the database's clock,
+            // which stamped the rows): through outbound_chat_idx, however long the chat's history.
+            gte(outboundMessages.createdAt, sql`now() - make_interval(secs => ${lookbackMs / 1000})`),
             eq(outboundMessages.kind, 'send'),
             platformUserId ? sql`${outboundMessages.payload}->'mentions' @> ${JSON.stringify([{ platformUserId }])}::jsonb` : undefined,
           ),

@@ -35,6 +35,8 @@ export function createCaseCommandHandler(deps: {
   scheduleDispatch(caseId: number, key: string): Promise<void>;
   enqueueSend(outbound: OutboundRef): Promise<void>;
   now: () => Date;
+  /** How far back a bare "1" looks for the rating question it answers (the rating grace, and a day). */
+  ratingLookbackMs: number;
 }): IntakeHandler {
   const actor = (ctx: IntakeContext) => ({ personId: ctx.personId, roles: ctx.roles.map((r) => ({ role: r.role, nodeId: r.nodeId, departmentId: r.departmentId })) });
 
@@ -96,7 +98,7 @@ export function createCaseCommandHandler(deps: {
             if (!caseId) return null; // e.g. a "1" confirming a notice
             caseNumber = (await deps.loop.byId(caseId))?.number ?? null;
           } else if (caseNumber === null) {
-            const caseId = await deps.loop.ratingAskedIn(ctx.chat.id, ctx.chat.kind === 'group' ? ctx.row.senderPlatformId : null);
+            const caseId = await deps.loop.ratingAskedIn(ctx.chat.id, ctx.chat.kind === 'group' ? ctx.row.senderPlatformId : null, deps.ratingLookbackMs);
             if (!caseId) return null; // just chatter, or an answer to someone else
             caseNumber = (await deps.loop.byId(caseId))?.number ?? null;
           }

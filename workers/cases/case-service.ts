@@ -155,7 +155,8 @@ export function createCaseService(deps: CaseServiceDeps) {
       return 'skipped';
     }
     const tree = await loop.tree();
-    const candidates = await loop.candidates();
+    // Routing looks only at the case's grid, community and street (and the reporter's role there).
+    const candidates = await loop.candidates(tree.path(c.nodeId).map((n) => n.id));
     let handler: number | null = null;
     let leadDepartmentId: number | null = null;
     // 自行发现: a grid worker's own patrol report stays with them unless excluded.

@@ -1,0 +1,149 @@
+/**
+ * Statements that run with every message or every case action must find their rows through an
+ * index, never by reading a table that grows by the day (messages, cases, their events and
+ * reporters, sent messages). Each repository call is captured as sent and explained with
+ * sequential scans priced out (`enable_seqscan = off`): a plan that still reads a growing table
+ * whole has no index to use. A small table would be scanned on any plan, so this is the only
+ * way to see it before a year of data does (`npm run bench -- --history 300000`).
+ */
+import { eq } from 'drizzle-orm';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectDatabase, type Database } from '../../db/client.js';
+import { createCaseLoopRepository } from '../../db/repositories/case-loop-repository.js';
+import { createCaseRepository } from '../../db/repositories/case-repository.js';
+import { createDirectoryRepository } from '../../db/repositories/directory-repository.js';
+import { createInboxRepository } from '../../db/repositories/inbox-repository.js';
+import { createOutboundRepository } from '../../db/repositories/outbound-repository.js';
+import { chats, people } from '../../db/schema.js';
+import { seedDemo } from '../../db/seed-demo.js';
+import { createTestDatabase } from '../support/test-database.js';
+
+const GROWING = ['inbound_messages', 'outbound_messages', 'cases', 'case_events', 'case_reporters', 'chat_members', 'sim_messages'];
+
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Index Name'?: string;
+  'Index Cond'?: string;
+  Plans?: PlanNode[];
+}
+
+/**
+ * Reads of a whole growing table: a sequential scan, or (sequential scans being priced out) an
+ * index not entered by its leading column: walked end to end, or skipped through value by
+ * value (PostgreSQL 18's skip scan), which on a year of data is nearly the same.
+ */
+function wholeReads(node: PlanNode, leading: ReadonlyMap<string, string>): string[] {
+  const growing = node['Relation Name'] !== undefined && GROWING.includes(node['Relation Name']);
+  const type = node['Node Type'];
+  const entered = () => {
+    const column = leading.get(node['Index Name'] ?? '');
+    return Boolean(node['Index Cond'] && column && new RegExp(`\\b${column}\\b`).test(node['Index Cond']));
+  };
+  const whole =
+    (growing && type === 'Seq Scan') ||
+    (growing && (type === 'Index Scan' || type === 'Index Only Scan') && !entered()) ||
+    (type === 'Bitmap Index Scan' && GROWING.some((t) => leading.get(`table:${node['Index Name']}`) === t) && !entered());
+  const own = whole ? [`${type} on ${node['Index Name'] ?? node['Relation Name']}${node['Index Cond'] ? ` (${node['Index Cond']})` : ''}`] : [];
+  return [...own, ...(node.Plans ?? []).flatMap((n) => wholeReads(n, leading))];
+}
+
+describe('statements on growing tables use an index', () => {
+  let base: Awaited<ReturnType<typeof createTestDatabase>>;
+  let traced: Database;
+  let sent: { query: string; parameters: unknown[] }[] = [];
+  let explainer: postgres.Sql;
+  /** Each index's leading column (and, under `table:<index>`, its table). */
+  const leading = new Map<string, string>();
+
+  beforeAll(async () => {
+    base = await createTestDatabase();
+    await seedDemo(base.db);
+    traced = connectDatabase(base.url, { max: 1, onQuery: (query, parameters) => sent.push({ query, parameters }) });
+    explainer = postgres(base.url, { max: 1, onnotice: () => {} });
+    const rows = await explainer<{ index: string; table: string; column: string }[]>`
+      select ci.relname as index, ct.relname as table, a.attname as column
+      from pg_index i join pg_class ci on ci.oid = i.indexrelid join pg_class ct on ct.oid = i.indrelid
+      join pg_attribute a on a.attrelid = i.indrelid and a.attnum = i.indkey[0]
+      where ct.relnamespace = 'public'::regnamespace`;
+    for (const r of rows) {
+      leading.set(r.index, r.column);
+      leading.set(`table:${r.index}`, r.table);
+    }
+  });
+  afterAll(async () => {
+    await explainer.end();
+    await traced.close();
+    await base.drop();
+  });
+
+  /** Run `call`, then explain every statement it sent; returns the whole-table reads in their plans. */
+  async function scansOf(call: () => Promise<unknown>, expectIndex?: string): Promise<string[]> {
+    sent = [];
+    await call();
+    expect(sent.length).toBeGreaterThan(0);
+    const found: string[] = [];
+    for (const s of sent) {
+      if (!/^\s*(select|update|delete|with)/i.test(s.query)) continue;
+      // EXPLAIN without ANALYZE plans a statement without running it (updates included).
+      const [plan] = (await explainer.begin(async (tx) => {
+        await tx`set local enable_seqscan = off`;
+        return tx.unsafe(`explain (format json) ${s.query}`, s.parameters as never[]);
+      })) as unknown as { 'QUERY PLAN': { Plan: PlanNode }[] }[];
+      const root = plan!['QUERY PLAN'][0]!.Plan;
+      if (expectIndex && !JSON.stringify(root).includes(`"Index Name":"${expectIndex}"`)) found.push(`not through ${expectIndex}: ${s.query.slice(0, 120)}`);
+      found.push(...wholeReads(root, leading).map((t) => `${t}: ${s.query.slice(0, 120)}`));
+    }
+    return found;
+  }
+
+  it('for intake, duplicates, photos, ratings, "my cases" and dispatch', async () => {
+    const loop = createCaseLoopRepository(traced.db);
+    const cases = createCaseRepository(traced.db);
+    const inbox = createInboxRepository(traced.db);
+    const directory = createDirectoryRepository(traced.db);
+    const outbound = createOutboundRepository(traced.db);
+    const [li] = await base.db.select().from(people).where(eq(people.displayName, '李建国'));
+    const [group] = await base.db.select().from(chats).where(eq(chats.kind, 'group'));
+    const personId = li!.id;
+    const chatId = group!.id;
+    const since = new Date(Date.now() - 3600_000);
+    const tree = await loop.tree();
+    const nodeIds = tree.path(group!.nodeId).map((n) => n.id);
+    const { id: inboundId } = await inbox.store({
+      channel: 'sim',
+      chatId: group!.platformChatId,
+      messageId: 'plan-1',
+      chatKind: 'group',
+      sender: { id: 'u-plan', name: '居民' },
+      text: '楼道灯坏了',
+      sentAt: new Date(),
+    });
+
+    // [name, call, the index it must use where a looser one would also pass]
+    const calls: [string, () => Promise<unknown>, string?][] = [
+      ['getForIntake', () => inbox.getForIntake(inboundId)],
+      ['openSimilar', () => loop.openSimilar(group!.nodeId!, 'facilities', since, inboundId)],
+      ['photoCount', () => loop.photoCount(1)],
+      // Not inbound_case_idx: `case_id is null` holds for most messages.
+      ['linkRecentMedia', () => loop.linkRecentMedia(personId, chatId, 1, since), 'inbound_media_pending_idx'],
+      ['recentCaseReportedIn', () => loop.recentCaseReportedIn(personId, chatId, since)],
+      ['ratingAskedIn', () => loop.ratingAskedIn(chatId, 'u-plan', 4 * 86400_000)],
+      ['latestResolvedReportedBy', () => loop.latestResolvedReportedBy(personId)],
+      ['openReportedBy', () => cases.openReportedBy(personId)],
+      ['candidates', () => loop.candidates(nodeIds)],
+      ['cardOf', () => loop.cardOf(1, personId)],
+      ['caseOfMessage', () => loop.caseOfMessage('sim', group!.platformChatId, 'm-1')],
+      ['reporterChats', () => loop.reporterChats(1)],
+      ['lastEventOf', () => loop.lastEventOf(1, 'dispatch')],
+      ['homeNode', () => directory.homeNode(personId)],
+      ['outbound.get', () => outbound.get(1)],
+      ['unfinished', () => inbox.unfinished(since)],
+      ['awaitingDispatch', () => loop.awaitingDispatch(since)],
+    ];
+    const problems: string[] = [];
+    for (const [name, call, index] of calls) problems.push(...(await scansOf(call, index)).map((p) => `${name} → ${p}`));
+    expect(problems).toEqual([]);
+  });
+});
