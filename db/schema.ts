@@ -270,6 +270,11 @@ export const cases = pgTable(
     index('cases_status_idx').on(t.status),
     index('cases_node_idx').on(t.nodeId, t.type, t.createdAt),
     index('cases_handler_idx').on(t.handlerPersonId, t.status),
+    // Each handler's open load (dispatch weighs it): small, whatever the closed history and
+    // however stale the statistics on statuses.
+    index('cases_open_by_handler_idx')
+      .on(t.handlerPersonId)
+      .where(sql`status in ('dispatched', 'signed', 'in_progress')`),
     index('cases_handler_dispatched_idx').on(t.handlerPersonId, t.dispatchedAt),
   ],
 );

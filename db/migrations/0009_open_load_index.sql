@@ -1,0 +1,1 @@
+CREATE INDEX "cases_open_by_handler_idx" ON "cases" USING btree ("handler_person_id") WHERE status in ('dispatched', 'signed', 'in_progress');
