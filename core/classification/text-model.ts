@@ -1,6 +1,7 @@
 /**
  * A generic, serialisable text classifier for ANY label set, trained from `{label, text}` rows:
- * TF-IDF character n-grams → averaged-SGD linear model (+ optional complement-NB ensemble),
+ * TF-IDF character n-grams → linear SVM, by default blended with an NBSVM (the same SVM on
+ * naive-Bayes-scaled features) into one linear model (+ optional complement-NB ensemble),
  * with a softmax over scores and a fitted temperature for calibrated confidence.
  * Pure and deterministic.
  */
@@ -23,6 +24,15 @@ export interface TextModelOptions {
    */
   learner: 'svm' | 'sgd' | 'ensemble';
   svm: Partial<SvmOptions>;
+  /**
+   * With the 'svm' learner: also train an NBSVM (Wang & Manning 2012: the one-vs-rest SVM on
+   * features scaled by each class's naive-Bayes log-count ratio, see `SvmOptions.nbScale`) and
+   * blend it into the plain SVM with this weight, both members' scores standardised first
+   * (0 disables). The blend is one linear model, so classification costs the same.
+   */
+  nbsvmWeight: number;
+  /** SVM options of the NBSVM member (on top of `svm`). */
+  nbsvm: Partial<SvmOptions>;
   /** Weight of the complement naive Bayes scores in the ensemble (0 disables it). */
   nbWeight: number;
   /** Complement NB smoothing. */
@@ -50,6 +60,10 @@ export const DEFAULT_TEXT_MODEL_OPTIONS: TextModelOptions = {
   sgd: {},
   learner: 'svm',
   svm: { C: 1 },
+  // SVM + 0.8 × NBSVM (|log-count ratio| scaling, smoothing 0.1): grouped 5-fold CV macro-F1
+  // +0.002…+0.006 full texts and +0.004…+0.012 titles-only over fold seeds 42/1/7/123
+  nbsvmWeight: 0.8,
+  nbsvm: { nbScale: 1, nbAlpha: 0.1 },
   nbWeight: 0,
   nbAlpha: 0.3,
   titleWeight: 1,
@@ -245,7 +259,12 @@ function trainOnce(rows: readonly LabelledText[], labels: readonly string[], o: 
       trainSgd(X, y, K, fe.size, { seed: o.seed, loss: 'modified_huber', eta0: 0.3, lambda: 1e-6, epochs: 6, ...o.sgd }, sw),
     ];
     if (o.nbWeight > 0) members.push(trainComplementNb(X, y, K, fe.size, o.nbAlpha));
-    lin = combineLinear(members, X, o.nbWeight);
+    lin = combineLinear(members, X, [1, 1, o.nbWeight]);
+  } else if (o.learner === 'svm' && o.nbsvmWeight > 0) {
+    const svmOpts = { seed: o.seed, ...o.svm };
+    const plain = trainSvmDcd(X, y, K, fe.size, svmOpts, sw);
+    const nbsvm = trainSvmDcd(X, y, K, fe.size, { ...svmOpts, ...o.nbsvm }, sw);
+    lin = combineLinear([plain, nbsvm], X, [1, o.nbsvmWeight], true);
   } else {
     lin =
       o.learner === 'svm'
@@ -260,18 +279,20 @@ function trainOnce(rows: readonly LabelledText[], labels: readonly string[], o: 
 }
 
 /**
- * Sum linear models after standardising each one's scores (spread of the centred scores on
- * the training vectors), so members with different scales count alike. The third and later
- * members are weighted by `extraWeight`.
+ * Weighted sum of linear models after standardising each one's scores (spread of the centred
+ * scores on the training vectors), so members with different scales count alike.
+ * `weights[m]` weighs member m (missing = 1). With `keepScale`, the sum is rescaled to the
+ * first member's spread (a weighted mean), so a fixed softmax temperature keeps its meaning.
  */
-function combineLinear(members: LinearModel[], X: readonly SparseVector[], extraWeight: number): LinearModel {
+function combineLinear(members: LinearModel[], X: readonly SparseVector[], weights: readonly number[], keepScale = false): LinearModel {
   const K = members[0]!.numClasses;
   const D = members[0]!.numFeatures;
   const W = new Float32Array(D * K);
   const B = new Float32Array(K);
   const buf = new Float64Array(K);
   const step = Math.max(1, Math.floor(X.length / 500));
-  members.forEach((m, mi) => {
+  const sds: number[] = [];
+  members.forEach((m) => {
     let ss = 0;
     let cnt = 0;
     for (let i = 0; i < X.length; i += step) {
@@ -282,8 +303,13 @@ function combineLinear(members: LinearModel[], X: readonly SparseVector[], extra
       for (let k = 0; k < K; k++) ss += (buf[k]! - mean) ** 2;
       cnt += K;
     }
-    const sd = Math.sqrt(ss / Math.max(1, cnt)) || 1;
-    const f = (mi >= 2 ? extraWeight : 1) / sd;
+    sds.push(Math.sqrt(ss / Math.max(1, cnt)) || 1);
+  });
+  let total = 0;
+  members.forEach((_, mi) => (total += weights[mi] ?? 1));
+  const scale = keepScale && total > 0 ? sds[0]! / total : 1;
+  members.forEach((m, mi) => {
+    const f = ((weights[mi] ?? 1) / sds[mi]!) * scale;
     for (let i = 0; i < W.length; i++) W[i]! += m.weights[i]! * f;
     for (let k = 0; k < K; k++) B[k]! += m.bias[k]! * f;
   });

@@ -39,6 +39,21 @@ describe('text model', () => {
       expect(trainTextModel(rows, { features: { minDf: 1 }, learner }).predict('电梯坏了').label).toBe('lift');
     }
   });
+  it('blends an NBSVM into the plain SVM as one linear model', () => {
+    const plain = trainTextModel(rows, { features: { minDf: 1 }, nbsvmWeight: 0 });
+    const blended = trainTextModel(rows, { features: { minDf: 1 }, nbsvmWeight: 0.8 });
+    const again = trainTextModel(rows, { features: { minDf: 1 }, nbsvmWeight: 0.8 });
+    expect(blended.predict('电梯坏了').label).toBe('lift');
+    expect(blended.predict('路灯黑了').label).toBe('light');
+    expect(blended.nb).toBeNull(); // no extra member at prediction time
+    expect(Array.from(blended.linear.weights)).not.toEqual(Array.from(plain.linear.weights));
+    expect(JSON.stringify(blended.toJSON())).toBe(JSON.stringify(again.toJSON()));
+    // scores keep the plain SVM's spread, so the fixed temperature still means the same
+    const spread = (s: Float64Array) => Math.max(...s) - Math.min(...s);
+    const ratio = spread(blended.rawScores('电梯卡住了')) / spread(plain.rawScores('电梯卡住了'));
+    expect(ratio).toBeGreaterThan(0.5);
+    expect(ratio).toBeLessThan(2);
+  });
   it('fits a temperature', () => {
     const T = fitTemperature([Float64Array.from([2, 0]), Float64Array.from([0, 2]), Float64Array.from([2, 0])], [0, 1, 1]);
     expect(T).toBeGreaterThan(1);
