@@ -394,6 +394,8 @@ export const outboundMessages = pgTable(
     index('outbound_platform_msg_idx').on(t.channel, t.platformChatId, t.platformMessageId),
     // The bot's recent messages in a chat (is this "1" the answer to a rating question?).
     index('outbound_chat_idx').on(t.chatId, t.createdAt),
+    // A case's messages (its handler's task card, to edit in place).
+    index('outbound_case_idx').on(t.caseId),
   ],
 );
 

@@ -387,7 +387,9 @@ export function createCaseLoopRepository(db: Db) {
       const [row] = await db
         .select({ id: outboundMessages.id })
         .from(outboundMessages)
-        .where(sql`${outboundMessages.dedupeKey} like ${`card:${caseId}:${personId}:%`}`)
+        // Through the case's messages (outbound_case_idx): a `like 'prefix%'` alone uses an
+        // index only where text sorts bytewise, which a database set up for Chinese does not.
+        .where(and(eq(outboundMessages.caseId, caseId), sql`${outboundMessages.dedupeKey} like ${`card:${caseId}:${personId}:%`}`))
         .orderBy(desc(outboundMessages.id))
         .limit(1);
       return row?.id ?? null;

@@ -1,0 +1,1 @@
+CREATE INDEX "outbound_case_idx" ON "outbound_messages" USING btree ("case_id");
