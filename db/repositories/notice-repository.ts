@@ -53,10 +53,19 @@ export function createNoticeRepository(db: Db) {
     /** Start a new draft (any earlier unfinished draft of this person in this chat is dropped). */
     async createDraft(input: { authorPersonId: number; draftChatId: number; lastInboundId: number }): Promise<NoticeRow> {
       return db.transaction(async (tx) => {
+        // A draft always has a step: `flow_step is not null` lets notices_draft_idx (partial on
+        // it) find this person's drafts; without it every 发通知 read every notice ever sent.
         await tx
           .update(notices)
           .set({ status: 'cancelled', flowStep: null, cancelledAt: new Date(), updatedAt: new Date() })
-          .where(and(eq(notices.authorPersonId, input.authorPersonId), eq(notices.draftChatId, input.draftChatId), eq(notices.status, 'draft')));
+          .where(
+            and(
+              eq(notices.authorPersonId, input.authorPersonId),
+              eq(notices.draftChatId, input.draftChatId),
+              eq(notices.status, 'draft'),
+              isNotNull(notices.flowStep),
+            ),
+          );
         const [row] = await tx
           .insert(notices)
           .values({ ...input, text: '', scope: {}, status: 'draft', flowStep: 'text' })
@@ -115,7 +124,10 @@ export function createNoticeRepository(db: Db) {
       return row;
     },
 
-    /** Notices a restart must pick up: scheduled ones (their delayed job) and half-sent ones. */
+    /**
+     * Notices a restart must pick up: scheduled ones (their delayed job) and half-sent ones.
+     * Reads every notice (no index on the status): once at start-up, and notices are few.
+     */
     async unfinished(): Promise<Pick<NoticeRow, 'id' | 'status' | 'scheduledAt'>[]> {
       return db
         .select({ id: notices.id, status: notices.status, scheduledAt: notices.scheduledAt })
@@ -124,7 +136,11 @@ export function createNoticeRepository(db: Db) {
         .orderBy(notices.id);
     },
 
-    /** Everything scope resolution needs: nodes, chats, members, roles. */
+    /**
+     * Everything scope resolution needs: nodes, chats, members, roles. Reads every chat
+     * membership, on purpose: once at a draft's scope step and once per fan-out, never per
+     * message, and an area notice goes to those members anyway.
+     */
     async snapshot(): Promise<DirectorySnapshot> {
       const [nodes, chatRows, members, roles] = await Promise.all([
         db.select({ id: orgNodes.id, code: orgNodes.code, name: orgNodes.name, parentId: orgNodes.parentId }).from(orgNodes),
@@ -240,12 +256,23 @@ export function createNoticeRepository(db: Db) {
       return row?.n;
     },
 
-    /** The notice behind a bot message in a chat (a reply to it names the notice). */
-    async noticeForMessage(chatId: number, platformMessageId: string): Promise<number | undefined> {
+    /**
+     * The notice behind a bot message in a chat (a reply to it names the notice). Found by the
+     * platform's own address of the message (outbound_platform_msg_idx): by the chat's id it
+     * would read every message the bot ever sent in that chat, for each "1" replied there.
+     */
+    async noticeForMessage(chat: Pick<ChatRow, 'channel' | 'platformChatId'>, platformMessageId: string): Promise<number | undefined> {
       const [row] = await db
         .select({ id: outboundMessages.noticeId })
         .from(outboundMessages)
-        .where(and(eq(outboundMessages.chatId, chatId), eq(outboundMessages.platformMessageId, platformMessageId), isNotNull(outboundMessages.noticeId)))
+        .where(
+          and(
+            eq(outboundMessages.channel, chat.channel),
+            eq(outboundMessages.platformChatId, chat.platformChatId),
+            eq(outboundMessages.platformMessageId, platformMessageId),
+            isNotNull(outboundMessages.noticeId),
+          ),
+        )
         .limit(1);
       return row?.id ?? undefined;
     },

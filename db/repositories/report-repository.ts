@@ -22,6 +22,12 @@ export function createReportRepository(db: Db) {
     /**
      * Every case under these nodes (null: all cases) that may count in [start, end): received
      * before the end, and still open or changed since the start.
+     *
+     * Reads the nodes' whole history (through cases_node_idx; all of `cases` for a street or for
+     * null), however short the period: no index answers "changed since the start or still
+     * open". Accepted: a report runs a few times a day (the daily, weekly and monthly schedules,
+     * 日报 on demand), not on every message; an index on updated_at would instead be written by
+     * every case transition, many times a day.
      */
     async timelines(nodeIds: number[] | null, start: Date, end: Date): Promise<CaseTimeline[]> {
       if (nodeIds && !nodeIds.length) return [];

@@ -1,5 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createNoticeRepository } from '../../db/repositories/notice-repository.js';
 import { chatMembers, chats, noticeAcks, noticeDeliveries, notices, orgNodes, roleAssignments } from '../../db/schema.js';
 import { ChannelSendError, type ChatChannel } from '../../core/messaging/channel.js';
 import type { SimChannel } from '../../bot/sim/sim-channel.js';
@@ -91,6 +92,9 @@ eachQueueBackend((backend) => {
       // Confirmations: "1", a button press, a repeated press, 确认 in the work group.
       expect((await p.ask('g-hp-xf-01', '胡晓梅', '1')).text).toBe(`@胡晓梅 已确认收到通知 #${id}，谢谢！`);
       const notice01 = (await noticeMessages('g-hp-xf-01', id))[0]!;
+      // A reply to the notice names it (found by the platform's address of the message).
+      const [g01] = await p.database.db.select().from(chats).where(eq(chats.platformChatId, 'g-hp-xf-01'));
+      expect(await createNoticeRepository(p.database.db).noticeForMessage(g01!, notice01.id)).toBe(id);
       expect((await p.press('g-hp-xf-01', '朱宏', notice01.id, `nack:${id}`)).text).toContain('已确认收到');
       expect((await p.press('g-hp-xf-01', '朱宏', notice01.id, `nack:${id}`)).text).toContain('已确认过');
       expect((await p.ask('w-hp-xf', '陈静', '确认')).text).toContain('已确认收到');

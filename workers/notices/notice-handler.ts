@@ -263,7 +263,7 @@ export function createNoticeHandler(deps: NoticeHandlerDeps): IntakeHandler {
 
       if (isAckText(ctx.text)) {
         let noticeId: number | undefined;
-        if (ctx.row.replyToPlatformMessageId) noticeId = await notices.noticeForMessage(ctx.chat.id, ctx.row.replyToPlatformMessageId);
+        if (ctx.row.replyToPlatformMessageId) noticeId = await notices.noticeForMessage(ctx.chat, ctx.row.replyToPlatformMessageId);
         if (noticeId === undefined) noticeId = (await notices.latestAckable(ctx.chat.id, new Date(deps.now().getTime() - deps.ackWindowMs)))?.id;
         if (noticeId === undefined) return null;
         return ack(ctx, noticeId, false);
