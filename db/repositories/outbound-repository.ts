@@ -1,12 +1,32 @@
-import { and, eq, isNull, lt, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { outboundMessages, type OutboundPayload } from '../schema.js';
+import { createBatcher } from './batcher.js';
 
 export type OutboundRow = typeof outboundMessages.$inferSelect;
 export type NewOutbound = typeof outboundMessages.$inferInsert;
 
 /** Queue-independent record of what Jiesu sends, keyed by a deterministic dedupe key. */
 export function createOutboundRepository(db: Db) {
+  // Send jobs running side by side read and record their rows in one statement each.
+  const getBatched = createBatcher<number, OutboundRow | undefined>(async (ids) => {
+    const rows = await db.select().from(outboundMessages).where(inArray(outboundMessages.id, [...new Set(ids)]));
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => byId.get(id));
+  });
+  const markSentBatched = createBatcher<{ id: number; platformMessageId: string }, void>(async (items) => {
+    const byId = new Map(items.map((i) => [i.id, i.platformMessageId]));
+    const ids = [...byId.keys()];
+    const platformIds = sql.join(
+      ids.map((id) => sql`when ${id}::bigint then ${byId.get(id)}::text`),
+      sql` `,
+    );
+    await db
+      .update(outboundMessages)
+      .set({ status: 'sent', platformMessageId: sql`case ${outboundMessages.id} ${platformIds} end`, sentAt: new Date(), attempts: sql`${outboundMessages.attempts} + 1` })
+      .where(inArray(outboundMessages.id, ids));
+    return items.map(() => undefined);
+  });
   return {
     /** Insert once per dedupe key; returns the row id either way. */
     async enqueue(row: NewOutbound & { payload: OutboundPayload }, tx: Db = db): Promise<number> {
@@ -23,9 +43,8 @@ export function createOutboundRepository(db: Db) {
       return existing!.id;
     },
 
-    async get(id: number): Promise<OutboundRow | undefined> {
-      const [row] = await db.select().from(outboundMessages).where(eq(outboundMessages.id, id));
-      return row;
+    get(id: number): Promise<OutboundRow | undefined> {
+      return getBatched(id);
     },
 
     /** Replace the text of a message not yet handed to a send job; false when it is no longer pending. */
@@ -38,11 +57,8 @@ export function createOutboundRepository(db: Db) {
       return rows.length > 0;
     },
 
-    async markSent(id: number, platformMessageId: string): Promise<void> {
-      await db
-        .update(outboundMessages)
-        .set({ status: 'sent', platformMessageId, sentAt: new Date(), attempts: sql`${outboundMessages.attempts} + 1` })
-        .where(eq(outboundMessages.id, id));
+    markSent(id: number, platformMessageId: string): Promise<void> {
+      return markSentBatched({ id, platformMessageId });
     },
 
     /** Keep the error on the row; `final` marks it failed for good. */

@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, inArray } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { chatMembers, chats, orgNodes, people, roleAssignments, simMessages } from '../schema.js';
+import { createBatcher } from './batcher.js';
 
 export type SimMessageRow = typeof simMessages.$inferSelect;
 
@@ -14,6 +15,9 @@ export interface SimChatView {
 
 /** The sim channel's storage: its transcript, and the directory read as a chat list. */
 export function createSimRepository(db: Db) {
+  // Messages written at the same moment (the bot's sends, residents posting) go in one insert;
+  // PostgreSQL returns a multi-row insert's rows in the order of its values.
+  const insertBatched = createBatcher<typeof simMessages.$inferInsert, SimMessageRow>((rows) => db.insert(simMessages).values(rows).returning());
   return {
     async chats(): Promise<SimChatView[]> {
       const rows = await db
@@ -59,9 +63,8 @@ export function createSimRepository(db: Db) {
       }));
     },
 
-    async insert(row: typeof simMessages.$inferInsert): Promise<SimMessageRow> {
-      const [ins] = await db.insert(simMessages).values(row).returning();
-      return ins!;
+    insert(row: typeof simMessages.$inferInsert): Promise<SimMessageRow> {
+      return insertBatched(row);
     },
 
     async get(id: number): Promise<SimMessageRow | undefined> {
