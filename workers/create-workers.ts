@@ -161,12 +161,12 @@ export function createWorkers(opts: WorkersOptions) {
       merge: (c, personId, chatId, inboundId) => caseService.merge(c, personId, chatId, inboundId),
       // Dispatched in the intake job itself (one job and one read of the case less per case);
       // if that fails the dispatch job takes over, with its retries.
-      async opened(caseId, receipt) {
+      async opened(c, receipt) {
         try {
-          await caseService.dispatch(caseId, { receipt });
+          await caseService.dispatch(c.id, { receipt, opened: c });
         } catch (err) {
-          logger.warn({ caseId, err }, 'dispatch in intake failed; queued as a dispatch job');
-          await scheduleDispatch(caseId, 'new');
+          logger.warn({ caseId: c.id, err }, 'dispatch in intake failed; queued as a dispatch job');
+          await scheduleDispatch(c.id, 'new');
         }
       },
       async attachMedia(personId, chatId, inboundId) {

@@ -19,7 +19,7 @@ import {
   roleAssignments,
   slaMarks,
 } from '../schema.js';
-import { cachedFor, REFERENCE_TTL_MS } from './reference-cache.js';
+import { cachedByKeyFor, cachedFor, REFERENCE_TTL_MS } from './reference-cache.js';
 
 export type CaseRow = typeof cases.$inferSelect;
 type CasePatch = Partial<Omit<typeof cases.$inferInsert, 'id' | 'number' | 'status'>>;
@@ -202,7 +202,9 @@ export function createCaseLoopRepository(db: Db) {
     },
 
     /** The person's direct chat with the bot (the most recent one, whatever the channel). */
-    async directChat(personId: number): Promise<typeof chats.$inferSelect | undefined> {
+    // Read for every task card and personal notice; a direct chat, once there, stays (a newer
+    // one, on another channel, is seen within REFERENCE_TTL_MS).
+    directChat: cachedByKeyFor(REFERENCE_TTL_MS, async (personId: number): Promise<typeof chats.$inferSelect | undefined> => {
       const [row] = await db
         .select()
         .from(chats)
@@ -210,7 +212,7 @@ export function createCaseLoopRepository(db: Db) {
         .orderBy(desc(chats.id))
         .limit(1);
       return row;
-    },
+    }),
 
     async chat(id: number): Promise<typeof chats.$inferSelect | undefined> {
       const [row] = await db.select().from(chats).where(eq(chats.id, id));

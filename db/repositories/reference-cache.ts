@@ -37,3 +37,21 @@ export function cachedByKey<K, V>(load: (key: K) => Promise<V>, limit = 50_000):
     return v;
   };
 }
+
+/**
+ * `load(key)`, an answer once found kept for `ttlMs` (`null`/`undefined` are not kept: what
+ * does not exist yet is asked again next time).
+ */
+export function cachedByKeyFor<K, V>(ttlMs: number, load: (key: K) => PromiseLike<V>, limit = 50_000, clock: () => number = Date.now): (key: K) => Promise<V> {
+  const found = new Map<K, { v: V; at: number }>();
+  return async (key) => {
+    const hit = found.get(key);
+    if (hit && clock() - hit.at <= ttlMs) return hit.v;
+    const v = await load(key);
+    if (v !== null && v !== undefined) {
+      if (found.size >= limit) found.clear();
+      found.set(key, { v, at: clock() });
+    } else found.delete(key);
+    return v;
+  };
+}

@@ -141,8 +141,8 @@ export function createCaseService(deps: CaseServiceDeps) {
   }
 
   /** 派单: route the case and hand it over (task card, residents told, timers set). */
-  async function dispatch(caseId: number, opts: { receipt?: OutboundRef } = {}): Promise<'dispatched' | 'skipped' | 'unassigned'> {
-    const c = await loop.byId(caseId);
+  async function dispatch(caseId: number, opts: { receipt?: OutboundRef; /** The row as just opened in this job (saves reading it again). */ opened?: CaseRow } = {}): Promise<'dispatched' | 'skipped' | 'unassigned'> {
+    const c = opts.opened?.id === caseId ? opts.opened : await loop.byId(caseId);
     if (!c) return 'skipped';
     if (!canApply(c.status, 'dispatch')) {
       // A retried job (or the sweeper) after a dispatch that committed but whose messages did
@@ -161,7 +161,8 @@ export function createCaseService(deps: CaseServiceDeps) {
     let leadDepartmentId: number | null = null;
     // 自行发现: a grid worker's own patrol report stays with them unless excluded.
     const reporter = candidates.find((x) => x.personId === c.reporterPersonId);
-    const excluded = await loop.returnedBy(c.id);
+    // Only a case dispatched before can have been sent back (退单).
+    const excluded = c.dispatchedAt === null ? [] : await loop.returnedBy(c.id);
     if (c.source === 'patrol' && reporter?.roles.some((r) => r.role === 'grid_worker' && r.nodeId === c.nodeId) && !excluded.includes(reporter.personId)) {
       handler = reporter.personId;
     }

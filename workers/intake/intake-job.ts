@@ -36,7 +36,7 @@ export interface IntakeDeps {
     duplicateOf(nodeId: number, type: string, text: string, inboundId: number): Promise<CaseRow | null>;
     merge(c: CaseRow, personId: number, chatId: number, inboundId: number): Promise<{ joined: boolean; count: number }>;
     /** A new case: dispatch it; `receipt` (not yet queued) may be rewritten to say who got it. */
-    opened(caseId: number, receipt?: OutboundRef): Promise<void>;
+    opened(c: CaseRow, receipt?: OutboundRef): Promise<void>;
     /** Photos or a location alone: the case this person just reported here, if any (now linked). */
     attachMedia(personId: number, chatId: number, inboundId: number): Promise<CaseRow | null>;
     /** After a case opens: link the photos this person sent just before. */
@@ -205,11 +205,11 @@ export function createIntakeProcessor(deps: IntakeDeps) {
     if (classification.level === 'emergency') {
       // The safety advice goes out first, before any routing.
       await deps.enqueueSend(receipt);
-      await deps.loopHooks?.opened(caseRow.id);
+      await deps.loopHooks?.opened(caseRow);
     } else {
       // Dispatched first, so the receipt can say who has the case (one message, not two).
       try {
-        await deps.loopHooks?.opened(caseRow.id, receipt);
+        await deps.loopHooks?.opened(caseRow, receipt);
       } finally {
         await deps.enqueueSend(receipt);
       }

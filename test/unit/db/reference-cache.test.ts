@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cachedByKey, cachedFor } from '../../../db/repositories/reference-cache.js';
+import { cachedByKey, cachedByKeyFor, cachedFor } from '../../../db/repositories/reference-cache.js';
 
 describe('reference cache', () => {
   it('reads once per period, shares one read between concurrent callers, and re-reads after it', async () => {
@@ -49,5 +49,32 @@ describe('reference cache with a lazy thenable (a query builder runs on every th
     await get();
     await get();
     expect(runs).toBe(1);
+  });
+});
+
+describe('keyed reference cache with a time limit', () => {
+  it('keeps what it found for the period, asks again after it, and never keeps an absence', async () => {
+    let t = 0;
+    const chats = new Map<number, string>([[1, 'd-1']]);
+    const calls: number[] = [];
+    const get = cachedByKeyFor(
+      1000,
+      async (k: number) => {
+        calls.push(k);
+        return chats.get(k);
+      },
+      10,
+      () => t,
+    );
+    expect(await get(1)).toBe('d-1');
+    chats.set(1, 'd-1-telegram'); // a newer direct chat
+    t = 500;
+    expect(await get(1)).toBe('d-1'); // within the period
+    t = 1600;
+    expect(await get(1)).toBe('d-1-telegram'); // after it
+    expect(await get(2)).toBeUndefined();
+    chats.set(2, 'd-2');
+    expect(await get(2)).toBe('d-2'); // an absence was not kept
+    expect(calls).toEqual([1, 1, 2, 2]);
   });
 });
