@@ -1,7 +1,8 @@
-import { and, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import type { InboundMessage } from '../../core/messaging/channel.js';
 import type { Db } from '../client.js';
 import { chats, identities, inboundMessages, people } from '../schema.js';
+import { createBatcher } from './batcher.js';
 import type { PersonRoles } from './directory-repository.js';
 
 export type InboundRow = typeof inboundMessages.$inferSelect;
@@ -14,15 +15,13 @@ export interface IntakeView {
 
 /** The inbox: every inbound message, stored before anything else happens. */
 export function createInboxRepository(db: Db) {
-  return {
-    /**
-     * Store a message; the same platform message twice is one row.
-     * Returns the row id and whether this call created it.
-     */
-    async store(m: InboundMessage, receivedAt?: Date): Promise<{ id: number; created: boolean; status: InboundRow['status'] }> {
-      const inserted = await db
-        .insert(inboundMessages)
-        .values({
+  // Messages arriving, read and finished at the same moment share one statement each (see batcher.ts).
+  const key = (channel: string, chatId: string, messageId: string) => `${channel}\u0000${chatId}\u0000${messageId}`;
+  const storeBatched = createBatcher<{ m: InboundMessage; receivedAt?: Date }, { id: number; created: boolean; status: InboundRow['status'] }>(async (items) => {
+    const inserted = await db
+      .insert(inboundMessages)
+      .values(
+        items.map(({ m, receivedAt }) => ({
           channel: m.channel,
           platformChatId: m.chatId,
           platformMessageId: m.messageId,
@@ -39,23 +38,93 @@ export function createInboxRepository(db: Db) {
           replyToPlatformMessageId: m.replyToMessageId ?? null,
           sentAt: m.sentAt,
           ...(receivedAt ? { receivedAt } : {}),
-        })
-        .onConflictDoNothing({
-          target: [inboundMessages.channel, inboundMessages.platformChatId, inboundMessages.platformMessageId],
-        })
-        .returning({ id: inboundMessages.id, status: inboundMessages.status });
-      if (inserted[0]) return { ...inserted[0], created: true };
-      const [existing] = await db
-        .select({ id: inboundMessages.id, status: inboundMessages.status })
+        })),
+      )
+      // The same platform message twice (in this batch or before) is one row.
+      .onConflictDoNothing({ target: [inboundMessages.channel, inboundMessages.platformChatId, inboundMessages.platformMessageId] })
+      .returning({ id: inboundMessages.id, status: inboundMessages.status, channel: inboundMessages.channel, c: inboundMessages.platformChatId, p: inboundMessages.platformMessageId });
+    const created = new Map(inserted.map((r) => [key(r.channel, r.c, r.p), r]));
+    const missing = items.filter(({ m }) => !created.has(key(m.channel, m.chatId, m.messageId)));
+    const existing = new Map<string, { id: number; status: InboundRow['status'] }>();
+    if (missing.length) {
+      const rows = await db
+        .select({ id: inboundMessages.id, status: inboundMessages.status, channel: inboundMessages.channel, c: inboundMessages.platformChatId, p: inboundMessages.platformMessageId })
         .from(inboundMessages)
         .where(
-          and(
-            eq(inboundMessages.channel, m.channel),
-            eq(inboundMessages.platformChatId, m.chatId),
-            eq(inboundMessages.platformMessageId, m.messageId),
+          or(
+            ...missing.map(({ m }) =>
+              and(eq(inboundMessages.channel, m.channel), eq(inboundMessages.platformChatId, m.chatId), eq(inboundMessages.platformMessageId, m.messageId)),
+            ),
           ),
         );
-      return { ...existing!, created: false };
+      for (const r of rows) existing.set(key(r.channel, r.c, r.p), { id: r.id, status: r.status });
+    }
+    // Only the first caller of a row this batch inserted created it.
+    return items.map(({ m }) => {
+      const k = key(m.channel, m.chatId, m.messageId);
+      const mine = created.get(k);
+      if (mine) {
+        created.delete(k);
+        existing.set(k, { id: mine.id, status: mine.status });
+        return { id: mine.id, status: mine.status, created: true };
+      }
+      return { ...existing.get(k)!, created: false };
+    });
+  });
+
+  const intakeViewBatched = createBatcher<number, IntakeView | undefined>(async (ids) => {
+    const rows = await db
+      .select({
+        row: inboundMessages,
+        chat: chats,
+        personId: identities.personId,
+        displayName: people.displayName,
+        member: sql<boolean>`exists (select 1 from chat_members m where m.chat_id = ${chats.id} and m.person_id = ${identities.personId})`,
+        roles: sql<PersonRoles['roles']>`(select coalesce(json_agg(json_build_object('role', r.role, 'nodeId', n.id, 'nodeCode', n.code, 'departmentId', r.department_id) order by r.id), '[]'::json) from role_assignments r join org_nodes n on n.id = r.node_id where r.person_id = ${identities.personId})`,
+      })
+      .from(inboundMessages)
+      .leftJoin(chats, and(eq(chats.channel, inboundMessages.channel), eq(chats.platformChatId, inboundMessages.platformChatId)))
+      .leftJoin(identities, and(eq(identities.channel, inboundMessages.channel), eq(identities.platformUserId, inboundMessages.senderPlatformId)))
+      .leftJoin(people, eq(people.id, identities.personId))
+      .where(inArray(inboundMessages.id, [...new Set(ids)]));
+    const byId = new Map(
+      rows.map((r) => [
+        r.row.id,
+        {
+          row: r.row,
+          known: r.chat && r.personId !== null && r.displayName !== null ? { chat: r.chat, personId: r.personId, displayName: r.displayName, roles: r.roles, member: r.member } : null,
+        },
+      ]),
+    );
+    return ids.map((id) => byId.get(id));
+  });
+
+  type Finish = { id: number; status: 'processed' | 'ignored'; outcome: string; classification?: unknown; caseId?: number; chatId?: number | null; personId?: number | null };
+  const finishBatched = createBatcher<Finish, void>(async (items) => {
+    // Absent ids (case, chat, person) leave the column as it is.
+    const values = sql.join(
+      items.map(
+        (f) =>
+          sql`(${f.id}::bigint, ${f.status}::inbound_status, ${f.outcome}::text, ${f.classification === undefined || f.classification === null ? null : JSON.stringify(f.classification)}::jsonb, ${f.caseId ?? null}::int, ${f.chatId ?? null}::int, ${f.personId ?? null}::int)`,
+      ),
+      sql`, `,
+    );
+    await db.execute(sql`
+      update ${inboundMessages} i set status = v.status, outcome = v.outcome, classification = v.classification,
+        case_id = coalesce(v.case_id, i.case_id), chat_id = coalesce(v.chat_id, i.chat_id), person_id = coalesce(v.person_id, i.person_id),
+        processed_at = ${new Date().toISOString()}::timestamptz, error = null
+      from (values ${values}) v(id, status, outcome, classification, case_id, chat_id, person_id)
+      where i.id = v.id`);
+    return items.map(() => undefined);
+  });
+
+  return {
+    /**
+     * Store a message; the same platform message twice is one row.
+     * Returns the row id and whether this call created it.
+     */
+    store(m: InboundMessage, receivedAt?: Date): Promise<{ id: number; created: boolean; status: InboundRow['status'] }> {
+      return storeBatched({ m, receivedAt });
     },
 
     async get(id: number): Promise<InboundRow | undefined> {
@@ -68,27 +137,11 @@ export function createInboxRepository(db: Db) {
      * and the sender's person (when already known), the sender's name and roles, and whether
      * they are already a member of the chat.
      */
-    async getForIntake(id: number): Promise<IntakeView | undefined> {
-      const [r] = await db
-        .select({
-          row: inboundMessages,
-          chat: chats,
-          personId: identities.personId,
-          displayName: people.displayName,
-          member: sql<boolean>`exists (select 1 from chat_members m where m.chat_id = ${chats.id} and m.person_id = ${identities.personId})`,
-          roles: sql<PersonRoles['roles']>`(select coalesce(json_agg(json_build_object('role', r.role, 'nodeId', n.id, 'nodeCode', n.code, 'departmentId', r.department_id) order by r.id), '[]'::json) from role_assignments r join org_nodes n on n.id = r.node_id where r.person_id = ${identities.personId})`,
-        })
-        .from(inboundMessages)
-        .leftJoin(chats, and(eq(chats.channel, inboundMessages.channel), eq(chats.platformChatId, inboundMessages.platformChatId)))
-        .leftJoin(identities, and(eq(identities.channel, inboundMessages.channel), eq(identities.platformUserId, inboundMessages.senderPlatformId)))
-        .leftJoin(people, eq(people.id, identities.personId))
-        .where(eq(inboundMessages.id, id));
-      if (!r) return undefined;
-      const known = r.chat && r.personId !== null && r.displayName !== null ? { chat: r.chat, personId: r.personId, displayName: r.displayName, roles: r.roles, member: r.member } : null;
-      return { row: r.row, known };
+    getForIntake(id: number): Promise<IntakeView | undefined> {
+      return intakeViewBatched(id);
     },
 
-    async finish(
+    finish(
       id: number,
       result: {
         status: 'processed' | 'ignored';
@@ -99,19 +152,7 @@ export function createInboxRepository(db: Db) {
         personId?: number | null;
       },
     ): Promise<void> {
-      await db
-        .update(inboundMessages)
-        .set({
-          status: result.status,
-          outcome: result.outcome,
-          classification: result.classification ?? null,
-          caseId: result.caseId ?? undefined,
-          chatId: result.chatId ?? undefined,
-          personId: result.personId ?? undefined,
-          processedAt: new Date(),
-          error: null,
-        })
-        .where(eq(inboundMessages.id, id));
+      return finishBatched({ id, ...result });
     },
 
     async recordFailure(id: number, error: string, final: boolean): Promise<void> {

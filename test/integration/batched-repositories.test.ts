@@ -2,12 +2,24 @@
  * The repository calls that concurrent jobs share statements for (see db/repositories/batcher.ts):
  * each caller must get exactly what a call of its own would have given.
  */
-import { inArray } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InboundMessage } from '../../core/messaging/channel.js';
+import { createInboxRepository } from '../../db/repositories/inbox-repository.js';
 import { createOutboundRepository } from '../../db/repositories/outbound-repository.js';
 import { createSimRepository } from '../../db/repositories/sim-repository.js';
-import { outboundMessages } from '../../db/schema.js';
+import { inboundMessages, outboundMessages } from '../../db/schema.js';
 import { createTestDatabase } from '../support/test-database.js';
+
+const message = (id: string, text = `消息 ${id}`): InboundMessage => ({
+  channel: 'sim',
+  chatId: 'g-batch',
+  chatKind: 'group',
+  messageId: id,
+  sender: { id: 'u1', name: '王阿姨' },
+  text,
+  sentAt: new Date('2026-11-20T08:00:00Z'),
+});
 
 describe('batched repository calls', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -15,6 +27,39 @@ describe('batched repository calls', () => {
     db = await createTestDatabase();
   });
   afterAll(async () => db.drop());
+
+  it('stores messages arriving together once each; a duplicate in the same batch is not created twice', async () => {
+    const inbox = createInboxRepository(db.db);
+    const before = await inbox.store(message('0'));
+    const [a, aAgain, b, old] = await Promise.all([inbox.store(message('1')), inbox.store(message('1')), inbox.store(message('2', '路灯坏了')), inbox.store(message('0'))]);
+    expect(a.created).toBe(true);
+    expect(aAgain).toEqual({ id: a.id, status: 'received', created: false });
+    expect(b.created).toBe(true);
+    expect(b.id).not.toBe(a.id);
+    expect(old).toEqual({ id: before.id, status: 'received', created: false });
+    const rows = await db.db.select().from(inboundMessages).where(inArray(inboundMessages.id, [a.id, b.id]));
+    expect(rows.map((r) => [r.id, r.text]).sort()).toEqual([[a.id, '消息 1'], [b.id, '路灯坏了']].sort());
+  });
+
+  it('reads and finishes messages together, each with its own outcome', async () => {
+    const inbox = createInboxRepository(db.db);
+    const [x, y] = await Promise.all([inbox.store(message('10')), inbox.store(message('11'))]);
+    const [vx, vy, none] = await Promise.all([inbox.getForIntake(x.id), inbox.getForIntake(y.id), inbox.getForIntake(99_999_999)]);
+    expect(vx?.row.platformMessageId).toBe('10');
+    expect(vy?.row.platformMessageId).toBe('11');
+    expect(vx?.known).toBeNull(); // chat and sender not known yet
+    expect(none).toBeUndefined();
+    await db.db.update(inboundMessages).set({ error: 'earlier failure' }).where(eq(inboundMessages.id, y.id));
+    await Promise.all([
+      inbox.finish(x.id, { status: 'ignored', outcome: 'chatter', classification: { actionable: false, engine: 'offline' } }),
+      inbox.finish(y.id, { status: 'processed', outcome: 'command' }),
+    ]);
+    const [rx] = await db.db.select().from(inboundMessages).where(eq(inboundMessages.id, x.id));
+    const [ry] = await db.db.select().from(inboundMessages).where(eq(inboundMessages.id, y.id));
+    expect(rx).toMatchObject({ status: 'ignored', outcome: 'chatter', classification: { actionable: false, engine: 'offline' }, caseId: null, error: null });
+    expect(ry).toMatchObject({ status: 'processed', outcome: 'command', classification: null, error: null });
+    expect(rx!.processedAt).toBeInstanceOf(Date);
+  });
 
   it('reads and marks sent messages together, each with its own platform id', async () => {
     const outbound = createOutboundRepository(db.db);
