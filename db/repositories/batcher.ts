@@ -1,27 +1,21 @@
 /**
- * Micro-batching: calls made by concurrent jobs within a short window become one statement
+ * Micro-batching: calls made by concurrent jobs in the same turn of the event loop become one statement
  * (one round trip, one socket write, one plan) instead of one each. Each caller gets its own
  * result; if the statement fails, every caller in the batch gets the error (their jobs retry).
  */
 export interface BatcherOptions {
   /** Flush at this many items. */
   maxSize?: number;
-  /** Wait this long for more items after the first (0: only those queued in the same turn of the event loop). */
-  windowMs?: number;
 }
 
 export function createBatcher<I, O>(run: (items: I[]) => Promise<O[]>, opts: BatcherOptions = {}): (item: I) => Promise<O> {
   const maxSize = opts.maxSize ?? 100;
-  const windowMs = opts.windowMs ?? 0;
   let pending: { item: I; resolve(o: O): void; reject(e: unknown): void }[] = [];
-  let timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
+  let timer: NodeJS.Immediate | undefined;
 
   const flush = () => {
-    if (timer !== undefined) {
-      if (windowMs > 0) clearTimeout(timer as NodeJS.Timeout);
-      else clearImmediate(timer as NodeJS.Immediate);
-      timer = undefined;
-    }
+    if (timer !== undefined) clearImmediate(timer);
+    timer = undefined;
     const batch = pending;
     pending = [];
     if (!batch.length) return;
@@ -44,6 +38,6 @@ export function createBatcher<I, O>(run: (items: I[]) => Promise<O[]>, opts: Bat
     new Promise<O>((resolve, reject) => {
       pending.push({ item, resolve, reject });
       if (pending.length >= maxSize) flush();
-      else if (timer === undefined) timer = windowMs > 0 ? setTimeout(flush, windowMs) : setImmediate(flush);
+      else timer ??= setImmediate(flush);
     });
 }

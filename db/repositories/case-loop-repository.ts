@@ -157,10 +157,10 @@ export function createCaseLoopRepository(db: Db) {
     /** The org tree (reference data: re-read at most every REFERENCE_TTL_MS). */
     tree: cachedFor(REFERENCE_TTL_MS, async () => new OrgTree(await db.select({ id: orgNodes.id, code: orgNodes.code, name: orgNodes.name, level: orgNodes.level, parentId: orgNodes.parentId }).from(orgNodes))),
 
-    /** Everyone with a role, with how many open cases they hold and when they last got one. */
     /**
-     * Role holders with their load; `nodeIds`: only roles on those nodes (a case's grid,
-     * community and street: all that routing looks at), not everyone in the organisation.
+     * Everyone with a role, with how many open cases they hold and when they last got one;
+     * `nodeIds`: only roles on those nodes (a case's grid, community and street: all that
+     * routing looks at), not everyone in the organisation.
      */
     async candidates(nodeIds?: number[]): Promise<Candidate[]> {
       // Per role holder, through the (handler, status) and (handler, dispatched_at) indexes: a

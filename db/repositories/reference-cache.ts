@@ -25,17 +25,8 @@ export function cachedFor<T>(ttlMs: number, load: () => PromiseLike<T>, clock: (
 }
 
 /** `load(key)` for keys whose answer never changes once found (`null`/`undefined` are not kept). */
-export function cachedByKey<K, V>(load: (key: K) => Promise<V>, limit = 50_000): (key: K) => Promise<V> {
-  const found = new Map<K, V>();
-  return async (key) => {
-    if (found.has(key)) return found.get(key)!;
-    const v = await load(key);
-    if (v !== null && v !== undefined) {
-      if (found.size >= limit) found.clear();
-      found.set(key, v);
-    }
-    return v;
-  };
+export function cachedByKey<K, V>(load: (key: K) => PromiseLike<V>, limit = 50_000): (key: K) => Promise<V> {
+  return cachedByKeyFor(Infinity, load, limit);
 }
 
 /**

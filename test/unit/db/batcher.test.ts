@@ -29,22 +29,6 @@ describe('micro-batcher', () => {
     expect(sizes).toEqual([2, 2, 1]);
   });
 
-  it('waits for the window when one is set', async () => {
-    const batches: string[][] = [];
-    const echo = createBatcher<string, string>(
-      async (xs) => {
-        batches.push(xs);
-        return xs;
-      },
-      { windowMs: 20 },
-    );
-    const a = echo('a');
-    await new Promise((r) => setTimeout(r, 5));
-    const b = echo('b');
-    expect(await Promise.all([a, b])).toEqual(['a', 'b']);
-    expect(batches).toEqual([['a', 'b']]);
-  });
-
   it('fails every caller of a batch whose statement fails, and the next batch runs afresh', async () => {
     let fail = true;
     const run = createBatcher<number, number>(async (xs) => {
