@@ -31,8 +31,8 @@ import { connectDatabase, migrateDatabase } from '../../db/client.js';
 import { freePort, openEmbeddedPostgres, type EmbeddedDatabase } from '../../db/embedded-postgres.js';
 import { createSimRepository } from '../../db/repositories/sim-repository.js';
 import { seedDemo } from '../../db/seed-demo.js';
-import { createWorkers } from '../../workers/create-workers.js';
-import { createQueueBackend } from '../../workers/queue-backend.js';
+import { createWorkers, type WorkersOptions } from '../../workers/create-workers.js';
+import { createQueueBackend, type QueueBackend } from '../../workers/queue-backend.js';
 import { burst, burstText, expectAllAccountedFor, finishedInbound, pause, residentSpeakers, underFaults } from '../support/faults.js';
 import { startLocalRedis } from '../support/local-redis.js';
 import { silentLogger } from '../support/pipeline.js';
@@ -51,6 +51,23 @@ const RETRY_BUDGET_MS = [1, 2, 4, 8, 16].reduce((s, k) => s + k * RETRY_DELAY_MS
 /** How long the platform waits for Jiesu to take a message before it tries again. */
 const WEBHOOK_TIMEOUT_MS = 1000;
 
+/** Workers on the sim channel with the keyword classifier, short retries and a fast sweeper. */
+async function simWorkers(database: ReturnType<typeof connectDatabase>, queues: QueueBackend, sim: SimChannel, extra: Partial<WorkersOptions> = {}) {
+  const taxonomy = await loadTaxonomy();
+  return createWorkers({
+    database,
+    queues,
+    channels: new Map([['sim', sim]]),
+    classifier: createKeywordClassifier(taxonomy),
+    taxonomy,
+    logger,
+    concurrency: 4,
+    retryDelayMs: RETRY_DELAY_MS,
+    ...SWEEP,
+    ...extra,
+  });
+}
+
 const stored = async (sql: ReturnType<typeof connectDatabase>['sql']) =>
   (await sql<{ n: number }[]>`select count(*)::int as n from inbound_messages`)[0]!.n;
 
@@ -61,21 +78,9 @@ describe.skipIf(!redisUrl())('Redis restarted mid-burst (Redis queue backend)', 
     const database = await createTestDatabase();
     await seedDemo(database.db);
     const queues = await createQueueBackend({ redisUrl: redis.url, databaseUrl: database.url, prefix: `r${randomBytes(4).toString('hex')}` });
-    const taxonomy = await loadTaxonomy();
     const sim = new SimChannel(createSimRepository(database.db));
     const watched = underFaults(queues);
-    const workers = createWorkers({
-      database,
-      queues: watched,
-      channels: new Map([['sim', sim]]),
-      classifier: createKeywordClassifier(taxonomy),
-      taxonomy,
-      logger,
-      concurrency: 4,
-      retryDelayMs: RETRY_DELAY_MS,
-      enqueueWaitMs: 300,
-      ...SWEEP,
-    });
+    const workers = await simWorkers(database, watched, sim, { enqueueWaitMs: 300 });
     try {
       await workers.start();
       await sim.start({ onMessage: async (m) => void (await workers.ingest.receive(m)) });
@@ -186,19 +191,8 @@ eachQueueBackend((backend) => {
       const database = connectDatabase(url);
       await seedDemo(database.db);
       const queues = await createQueueBackend({ redisUrl: backend.redisUrl, databaseUrl: url, prefix: `p${randomBytes(4).toString('hex')}`, pgPoolSize: 10 });
-      const taxonomy = await loadTaxonomy();
       const sim = new SimChannel(createSimRepository(database.db));
-      const workers = createWorkers({
-        database,
-        queues: underFaults(queues, { shortLocks: true }),
-        channels: new Map([['sim', sim]]),
-        classifier: createKeywordClassifier(taxonomy),
-        taxonomy,
-        logger,
-        concurrency: 4,
-        retryDelayMs: RETRY_DELAY_MS,
-        ...SWEEP,
-      });
+      const workers = await simWorkers(database, underFaults(queues, { shortLocks: true }), sim);
       // The platform delivers a message until Jiesu acknowledges it: the same message id each
       // time, as Telegram retries a webhook that failed or got no answer in time (the attempt
       // it gave up on may still complete later).
