@@ -11,7 +11,7 @@ import { WechatChannel, type LoginLost, type WechatChannelOptions } from '../bot
 import type { Db } from '../db/client.js';
 import { createOutboundRepository } from '../db/repositories/outbound-repository.js';
 import { chats, outboundMessages, roleAssignments } from '../db/schema.js';
-import { defaultJobOptions, jobIds, sendQueueName, type SendJob } from '../workers/jobs.js';
+import { jobOptionsFor, jobIds, sendQueueName, type SendJob } from '../workers/jobs.js';
 import type { QueueBackend } from '../workers/queue-backend.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
@@ -63,7 +63,7 @@ export async function alertManagersElsewhere(deps: { db: Db; queues: QueueBacken
       platformChatId: chat.platformChatId,
       payload: { text },
     });
-    await deps.queues.queue<SendJob>(sendQueueName(chat.channel)).add('send', { outboundId: id }, { ...defaultJobOptions, jobId: jobIds.send(id) });
+    await deps.queues.queue<SendJob>(sendQueueName(chat.channel)).add('send', { outboundId: id }, { ...jobOptionsFor(deps.queues.name), jobId: jobIds.send(id) });
   }
   deps.logger.warn({ chats: targets.length }, 'told the managers on other channels that the wechat login is lost');
   return targets.length;

@@ -36,7 +36,7 @@ import { startWorkerProcess, stopProcess } from '../test/support/spawn-worker.js
 import { createSimRepository } from '../db/repositories/sim-repository.js';
 import { seedDemo } from '../db/seed-demo.js';
 import { createWorkers } from '../workers/create-workers.js';
-import { defaultJobOptions, QUEUES } from '../workers/jobs.js';
+import { jobOptionsFor, QUEUES } from '../workers/jobs.js';
 import { createQueueBackend, type QueueBackend, type QueueBackendName } from '../workers/queue-backend.js';
 
 const { values: args } = parseArgs({
@@ -291,7 +291,7 @@ async function benchBackend(opts: {
         Array.from({ length: PRODUCERS }, async () => {
           while (next < MESSAGES) {
             const i = next++;
-            await noopQueue.add('noop', { i }, { ...defaultJobOptions, jobId: `noop-${i}` });
+            await noopQueue.add('noop', { i }, { ...jobOptionsFor(backend), jobId: `noop-${i}` });
           }
         }),
       );

@@ -3,6 +3,7 @@
  */
 import { z } from 'zod';
 import type { JobsOptions } from 'bullmq';
+import type { QueueBackendName } from './queue-backend.js';
 
 export const QUEUES = {
   intake: 'intake',
@@ -46,6 +47,17 @@ export const defaultJobOptions: JobsOptions = {
   removeOnComplete: { age: 3600, count: 20000 },
   removeOnFail: { age: 7 * 24 * 3600 },
 };
+
+/**
+ * The job options on a backend. On PostgreSQL completed jobs are kept by age alone: its
+ * backend trims by count with a sorted scan of every kept job at each completion (2–4 ms per
+ * job with a few thousand kept, the largest cost of a job there, `npm run bench -- --pg-stats`),
+ * while its trim by age is an index range scan. Redis trims a sorted set either way; the count
+ * there bounds its memory after a burst.
+ */
+export function jobOptionsFor(backend: QueueBackendName): JobsOptions {
+  return backend === 'postgres' ? { ...defaultJobOptions, removeOnComplete: { age: 3600 } } : defaultJobOptions;
+}
 
 // Broadcast notices: one fan-out job per notice, then one paced delivery job per target chat on
 // its channel's queue (the queue's limiter is the channel's pace).
