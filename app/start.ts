@@ -158,6 +158,8 @@ export async function startJiesu(config: Config, opts: StartOptions): Promise<Ru
       await ch.start({ onMessage: async (m) => void (await workers.ingest.receive(m)) });
       cleanups.push({ name: `channel ${ch.name}`, run: () => ch.stop() });
     }
+    // Before the channels stop: sends under way finish (or fall back to their jobs).
+    cleanups.push({ name: 'direct sends', run: () => workers.drainDirectSends() });
 
     const server = createHttpServer({
       sim,

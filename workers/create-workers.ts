@@ -15,9 +15,10 @@ import { createIngest } from './ingest.js';
 import { createCaseQueryHandler } from './intake/case-query-handler.js';
 import { createOnboardingHandler } from './intake/onboarding-handler.js';
 import { createIntakeProcessor } from './intake/intake-job.js';
-import { QUEUES, defaultJobOptions, jobIds, sendQueueName, type IntakeJob, type OutboundRef, type SendJob } from './jobs.js';
+import { QUEUES, jobOptionsFor, jobIds, sendQueueName, type IntakeJob, type OutboundRef, type SendJob } from './jobs.js';
 import type { QueueBackend } from './queue-backend.js';
 import { createSendProcessor } from './send-job.js';
+import { DEFAULT_DIRECT_SENDS, createDirectSender } from './direct-send.js';
 import { createSweepProcessor, requeue } from './sweep-job.js';
 import type { SlaPolicy } from '../core/cases/sla-policy.js';
 import { defaultRoutingRules, defaultSlaPolicy } from './cases/default-policies.js';
@@ -59,6 +60,11 @@ export interface WorkersOptions {
   retryDelayMs?: number;
   /** How long receiving a message waits for the queue before answering anyway (stored either way). */
   enqueueWaitMs?: number;
+  /**
+   * Outbound messages sent directly (no send job) at most this many at a time; 0 sends every
+   * message through its job (see workers/direct-send.ts). Default DEFAULT_DIRECT_SENDS.
+   */
+  directSends?: number;
   /** Run processors in this process (false: only produce jobs, e.g. a bot-only process). */
   runProcessors?: boolean;
   /** Broadcast notices: pace per channel, gates, clock (see workers/notices/notice-service.ts). */
@@ -81,13 +87,23 @@ export function createWorkers(opts: WorkersOptions) {
   const sendQueue = (channel: string) => queues.queue<SendJob>(sendQueueName(channel));
   const maintenanceQueue = queues.queue(QUEUES.maintenance);
 
-  const jobOptions = { ...defaultJobOptions, backoff: { type: 'exponential', delay: opts.retryDelayMs ?? 1000 } };
+  const jobOptions = { ...jobOptionsFor(queues.name), backoff: { type: 'exponential', delay: opts.retryDelayMs ?? 1000 } };
   const enqueueIntake = async (inboundId: number) => {
     await intakeQueue.add('intake', { inboundId }, { ...jobOptions, jobId: jobIds.intake(inboundId) });
   };
-  const enqueueSend = async (o: OutboundRef) => {
+  const queueSend = async (o: OutboundRef) => {
     await sendQueue(o.channel).add('send', { outboundId: o.id }, { ...jobOptions, jobId: jobIds.send(o.id) });
   };
+  // Sent at once where this process works that channel's sends, else (and on failure) queued.
+  const direct = createDirectSender({
+    channels: new Set(opts.runProcessors === false ? [] : opts.channels.keys()),
+    sendNow: (id) => send({ data: { outboundId: id }, attemptsMade: 0, opts: { attempts: jobOptions.attempts } }, undefined, { direct: true }),
+    enqueue: queueSend,
+    limit: opts.directSends ?? DEFAULT_DIRECT_SENDS,
+    logger,
+  });
+  const enqueueSend = direct.submit;
+  const send = createSendProcessor({ outbound, channels: opts.channels, sendingDirectly: direct.sendingDirectly, logger });
 
   const ingest = createIngest({ inbox, enqueueIntake, now: opts.now, logger, enqueueWaitMs: opts.enqueueWaitMs });
 
@@ -181,7 +197,6 @@ export function createWorkers(opts: WorkersOptions) {
     },
     logger,
   });
-  const send = createSendProcessor({ outbound, channels: opts.channels, logger });
   const sweep = createSweepProcessor({
     inbox,
     outbound,
@@ -210,6 +225,10 @@ export function createWorkers(opts: WorkersOptions) {
     cases: { service: caseService, sla: slaService, dispatch: scheduleDispatch },
     notices,
     reports,
+    /** Hand a recorded outbound message over for sending: at once where possible, else its send job. */
+    sendRecorded: enqueueSend,
+    /** Stop sending directly; resolves when the direct sends under way have finished (sent or queued). */
+    drainDirectSends: () => direct.drain(),
     /** Start processing (and schedule the sweeper) in this process. */
     async start() {
       if (opts.runProcessors === false) return;

@@ -8,6 +8,9 @@ interface Log {
   warn(obj: object, msg?: string): void;
 }
 
+/** How long a send job waits for a direct send of its row under way in this process. */
+const DIRECT_SEND_WAIT_MS = 1000;
+
 /**
  * The send job: deliver one recorded outbound message through its channel and record the
  * result on the row. A sent row is never sent again, however often the job runs.
@@ -19,6 +22,8 @@ interface Log {
 export function createSendProcessor(deps: {
   outbound: OutboundRepository;
   channels: ReadonlyMap<string, ChatChannel>;
+  /** A row this process is sending directly (workers/direct-send.ts): its job waits. */
+  sendingDirectly?(outboundId: number): boolean;
   logger: Log;
 }) {
   // Sends the platform took whose record failed (the database went away between the two):
@@ -30,6 +35,7 @@ export function createSendProcessor(deps: {
   return async function processSend(
     job: Pick<Job<SendJob>, 'data' | 'attemptsMade' | 'opts'> & Partial<Pick<Job<SendJob>, 'moveToDelayed'>>,
     token?: string,
+    how: { direct?: boolean } = {},
   ): Promise<'sent' | 'skipped'> {
     const parsed = sendJobSchema.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`invalid send job: ${parsed.error.message}`);
@@ -38,6 +44,12 @@ export function createSendProcessor(deps: {
     if (row.status !== 'pending') {
       unrecorded.delete(row.id);
       return 'skipped';
+    }
+    if (!how.direct && deps.sendingDirectly?.(row.id)) {
+      // A re-queue (the sweeper's) of a row whose direct send is still under way here.
+      if (token === undefined || !job.moveToDelayed) throw new Error(`outbound message ${row.id} is being sent directly`);
+      await job.moveToDelayed(Date.now() + DIRECT_SEND_WAIT_MS, token);
+      throw new DelayedError();
     }
     const taken = unrecorded.get(row.id);
     if (taken !== undefined) {

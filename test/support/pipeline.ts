@@ -50,6 +50,7 @@ export async function startPipeline(opts: {
     sim,
     workers,
     async stop() {
+      await workers.drainDirectSends();
       await sim.stop();
       await queues.close();
       await database.drop();

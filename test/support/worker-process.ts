@@ -44,8 +44,9 @@ const workers = createWorkers({
 await workers.start();
 process.stdout.write('ready\n');
 process.on('SIGTERM', () => {
-  void queues
-    .close()
+  void workers
+    .drainDirectSends()
+    .then(() => queues.close())
     .then(() => database.close())
     .finally(() => process.exit(0));
 });
