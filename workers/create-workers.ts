@@ -97,7 +97,7 @@ export function createWorkers(opts: WorkersOptions) {
   // Sent at once where this process works that channel's sends, else (and on failure) queued.
   const direct = createDirectSender({
     channels: new Set(opts.runProcessors === false ? [] : opts.channels.keys()),
-    sendNow: (id) => send({ data: { outboundId: id }, attemptsMade: 0, opts: { attempts: jobOptions.attempts } }, undefined, { direct: true }),
+    sendNow: (o) => send({ data: { outboundId: o.id }, attemptsMade: 0, opts: { attempts: jobOptions.attempts } }, undefined, { direct: true, row: o.inserted }),
     enqueue: queueSend,
     limit: opts.directSends ?? DEFAULT_DIRECT_SENDS,
     logger,

@@ -24,7 +24,7 @@ export function createDirectSender(deps: {
   /** Which channels this process can send on (and runs the send processors of). */
   channels: ReadonlySet<string>;
   /** The send processor's work for one row, as an attempt that has retries left. */
-  sendNow(outboundId: number): Promise<unknown>;
+  sendNow(outbound: OutboundRef): Promise<unknown>;
   /** The send job. */
   enqueue(outbound: OutboundRef): Promise<void>;
   /** 0 disables direct sends: every message gets its job. */
@@ -36,7 +36,7 @@ export function createDirectSender(deps: {
 
   async function attempt(o: OutboundRef): Promise<void> {
     try {
-      await deps.sendNow(o.id);
+      await deps.sendNow(o);
       return;
     } catch (err) {
       // Recorded on the row as failed for good (a channel refusing the message): no job either.
@@ -44,13 +44,13 @@ export function createDirectSender(deps: {
     } finally {
       inFlight.delete(o.id);
     }
-    await deps.enqueue(o).catch((err) => deps.logger.warn({ outboundId: o.id, err }, 'direct send failed and its job was not queued; the sweeper will queue it'));
+    await deps.enqueue({ id: o.id, channel: o.channel }).catch((err) => deps.logger.warn({ outboundId: o.id, err }, 'direct send failed and its job was not queued; the sweeper will queue it'));
   }
 
   return {
     /** Send `o` now when possible, else queue its job. Resolves once it is under way or queued. */
     async submit(o: OutboundRef): Promise<void> {
-      if (closed || inFlight.size >= deps.limit || !deps.channels.has(o.channel) || inFlight.has(o.id)) return deps.enqueue(o);
+      if (closed || inFlight.size >= deps.limit || !deps.channels.has(o.channel) || inFlight.has(o.id)) return deps.enqueue({ id: o.id, channel: o.channel });
       inFlight.set(o.id, attempt(o));
     },
     /** Whether this process is sending that row directly right now. */

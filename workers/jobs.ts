@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { JobsOptions } from 'bullmq';
 import type { QueueBackendName } from './queue-backend.js';
+import type { OutboundRow } from '../db/repositories/outbound-repository.js';
 
 export const QUEUES = {
   intake: 'intake',
@@ -21,6 +22,8 @@ export const sendQueueName = (channel: string) => `send-${channel}`;
 export interface OutboundRef {
   id: number;
   channel: string;
+  /** The row as just inserted, when the caller has it: a direct send then needs no read. Never queued. */
+  inserted?: OutboundRow;
 }
 
 /** intake: classify one stored inbound message and act on it. */

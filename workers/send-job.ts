@@ -1,6 +1,6 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { ChannelSendError, type ChatChannel } from '../core/messaging/channel.js';
-import type { OutboundRepository } from '../db/repositories/outbound-repository.js';
+import type { OutboundRepository, OutboundRow } from '../db/repositories/outbound-repository.js';
 import { sendJobSchema, type SendJob } from './jobs.js';
 
 interface Log {
@@ -35,11 +35,12 @@ export function createSendProcessor(deps: {
   return async function processSend(
     job: Pick<Job<SendJob>, 'data' | 'attemptsMade' | 'opts'> & Partial<Pick<Job<SendJob>, 'moveToDelayed'>>,
     token?: string,
-    how: { direct?: boolean } = {},
+    how: { direct?: boolean; row?: OutboundRow } = {},
   ): Promise<'sent' | 'skipped'> {
     const parsed = sendJobSchema.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`invalid send job: ${parsed.error.message}`);
-    const row = await deps.outbound.get(parsed.data.outboundId);
+    // A direct send of a row just inserted has it already (still pending: nothing else knows its id yet).
+    const row = how.row?.id === parsed.data.outboundId ? how.row : await deps.outbound.get(parsed.data.outboundId);
     if (!row) throw new UnrecoverableError(`outbound message ${parsed.data.outboundId} does not exist`);
     if (row.status !== 'pending') {
       unrecorded.delete(row.id);

@@ -27,21 +27,28 @@ export function createOutboundRepository(db: Db) {
       .where(inArray(outboundMessages.id, ids));
     return items.map(() => undefined);
   });
+
+  /**
+   * Insert once per dedupe key: the id either way, and the new row itself when this call
+   * inserted it (so a send right after needs no read).
+   */
+  async function record(row: NewOutbound & { payload: OutboundPayload }, tx: Db = db): Promise<{ id: number; inserted?: OutboundRow }> {
+    const [ins] = await tx.insert(outboundMessages).values(row).onConflictDoNothing({ target: outboundMessages.dedupeKey }).returning();
+    if (ins) return { id: ins.id, inserted: ins };
+    const [existing] = await tx
+      .select({ id: outboundMessages.id })
+      .from(outboundMessages)
+      .where(eq(outboundMessages.dedupeKey, row.dedupeKey));
+    return { id: existing!.id };
+  }
+
   return {
     /** Insert once per dedupe key; returns the row id either way. */
     async enqueue(row: NewOutbound & { payload: OutboundPayload }, tx: Db = db): Promise<number> {
-      const [ins] = await tx
-        .insert(outboundMessages)
-        .values(row)
-        .onConflictDoNothing({ target: outboundMessages.dedupeKey })
-        .returning({ id: outboundMessages.id });
-      if (ins) return ins.id;
-      const [existing] = await tx
-        .select({ id: outboundMessages.id })
-        .from(outboundMessages)
-        .where(eq(outboundMessages.dedupeKey, row.dedupeKey));
-      return existing!.id;
+      return (await record(row, tx)).id;
     },
+
+    record,
 
     get(id: number): Promise<OutboundRow | undefined> {
       return getBatched(id);

@@ -23,7 +23,7 @@ export function createCaseNotifier(deps: {
   const { loop, outbound } = deps;
 
   async function sendTo(chat: { id: number; channel: string; platformChatId: string }, key: string, caseId: number, text: string, extra: { buttons?: Button[][]; mentions?: { platformUserId: string; name: string }[] } = {}) {
-    const id = await outbound.enqueue({
+    const { id, inserted } = await outbound.record({
       dedupeKey: key,
       channel: chat.channel,
       chatId: chat.id,
@@ -31,7 +31,7 @@ export function createCaseNotifier(deps: {
       caseId,
       payload: { text, ...(extra.buttons?.length ? { buttons: extra.buttons } : {}), ...(extra.mentions?.length ? { mentions: extra.mentions } : {}) },
     });
-    await deps.enqueueSend({ id, channel: chat.channel });
+    await deps.enqueueSend({ id, channel: chat.channel, inserted });
     return id;
   }
 

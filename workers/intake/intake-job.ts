@@ -112,7 +112,7 @@ export function createIntakeProcessor(deps: IntakeDeps) {
           ...(mention ? { mentions: [{ platformUserId: row.senderPlatformId, name: personName }] } : {}),
           ...(row.attachments.action ? { answersAction: { platformMessageId: row.platformMessageId, alert: Boolean(opts.alert) } } : {}),
         };
-        const id = await deps.outbound.enqueue({
+        const { id, inserted } = await deps.outbound.record({
           dedupeKey: opts.key ?? `reply:${row.id}`,
           channel: row.channel,
           chatId: chat.id,
@@ -120,7 +120,7 @@ export function createIntakeProcessor(deps: IntakeDeps) {
           caseId: opts.caseId,
           payload,
         });
-        await deps.enqueueSend({ id, channel: row.channel });
+        await deps.enqueueSend({ id, channel: row.channel, inserted });
       },
     };
 
