@@ -19,6 +19,7 @@ import {
   roleAssignments,
   slaMarks,
 } from '../schema.js';
+import { preparedOnce } from './prepared.js';
 import { cachedByKeyFor, cachedFor, REFERENCE_TTL_MS } from './reference-cache.js';
 
 export type CaseRow = typeof cases.$inferSelect;
@@ -54,9 +55,110 @@ function eventRow(e: {
 
 /** Reads and writes for the closed loop: transitions with their events, people to route to. */
 export function createCaseLoopRepository(db: Db) {
+  // The statements of every new case and every merged report, built once (see prepared.ts).
+  // A placeholder compared with a column is sent as given (no column mapping): times go as ISO text.
+  const q = {
+    byId: preparedOnce(() => db.select().from(cases).where(eq(cases.id, sql.placeholder('id'))).prepare('loop_by_id')),
+    reporters: preparedOnce(() =>
+      db.select({ personId: caseReporters.personId, chatId: caseReporters.chatId }).from(caseReporters).where(eq(caseReporters.caseId, sql.placeholder('caseId'))).prepare('loop_reporters'),
+    ),
+    reporterChats: preparedOnce(() =>
+      db
+        .select({ chat: chats, personId: caseReporters.personId, platformUserId: identities.platformUserId, displayName: identities.displayName })
+        .from(caseReporters)
+        .innerJoin(chats, eq(chats.id, caseReporters.chatId))
+        .leftJoin(identities, and(eq(identities.personId, caseReporters.personId), eq(identities.channel, chats.channel)))
+        .where(eq(caseReporters.caseId, sql.placeholder('caseId')))
+        .orderBy(caseReporters.joinedAt, identities.id)
+        .prepare('loop_reporter_chats'),
+    ),
+    addReporter: preparedOnce(() =>
+      db
+        .insert(caseReporters)
+        .values({ caseId: sql.placeholder('caseId'), personId: sql.placeholder('personId'), chatId: sql.placeholder('chatId'), inboundMessageId: sql.placeholder('inboundMessageId'), joinedAt: sql.placeholder('at') })
+        .onConflictDoNothing()
+        .returning({ p: caseReporters.personId })
+        .prepare('loop_add_reporter'),
+    ),
+    coHandlers: preparedOnce(() =>
+      db.select({ departmentId: caseCoHandlers.departmentId, role: caseCoHandlers.role }).from(caseCoHandlers).where(eq(caseCoHandlers.caseId, sql.placeholder('caseId'))).prepare('loop_co_handlers'),
+    ),
+    openSimilar: preparedOnce(() =>
+      db
+        .select()
+        .from(cases)
+        .where(
+          and(
+            eq(cases.nodeId, sql.placeholder('nodeId')),
+            eq(cases.type, sql.placeholder('type')),
+            gte(cases.createdAt, sql.placeholder('since')),
+            inArray(cases.status, [...OPEN_STATUSES]),
+            sql`${cases.inboundMessageId} is distinct from ${sql.placeholder('excludeInboundId')}::bigint`,
+          ),
+        )
+        .orderBy(cases.id)
+        .prepare('loop_open_similar'),
+    ),
+    photoCount: preparedOnce(() =>
+      db
+        .select({ a: inboundMessages.attachments })
+        .from(inboundMessages)
+        // Two index lookups (inbound_case_idx, the reporters' key) joined by id: an `or` across
+        // them read the whole message table, which grows by the day.
+        .where(
+          sql`${inboundMessages.id} in (select i.id from ${inboundMessages} i where i.case_id = ${sql.placeholder('caseId')}::bigint union select ${caseReporters.inboundMessageId} from ${caseReporters} where ${caseReporters.caseId} = ${sql.placeholder('caseId')}::bigint)`,
+        )
+        .prepare('loop_photo_count'),
+    ),
+    linkRecentMedia: preparedOnce(() =>
+      db
+        .update(inboundMessages)
+        .set({ caseId: sql`${sql.placeholder('caseId')}::bigint` })
+        .where(
+          and(
+            eq(inboundMessages.personId, sql.placeholder('personId')),
+            eq(inboundMessages.chatId, sql.placeholder('chatId')),
+            gte(inboundMessages.receivedAt, sql.placeholder('since')),
+            // Written as inbound_media_pending_idx's condition is (a bound value would not match it).
+            sql`outcome = 'media_only' and case_id is null`,
+          ),
+        )
+        .returning({ id: inboundMessages.id })
+        .prepare('loop_link_recent_media'),
+    ),
+    recentCaseReportedIn: preparedOnce(() =>
+      db
+        .select({ c: cases })
+        .from(caseReporters)
+        .innerJoin(cases, eq(cases.id, caseReporters.caseId))
+        .where(and(eq(caseReporters.personId, sql.placeholder('personId')), eq(caseReporters.chatId, sql.placeholder('chatId')), gte(caseReporters.joinedAt, sql.placeholder('since'))))
+        .orderBy(desc(caseReporters.joinedAt))
+        .limit(1)
+        .prepare('loop_recent_case_reported_in'),
+    ),
+    logEvent: preparedOnce(() =>
+      db
+        .insert(caseEvents)
+        .values({
+          caseId: sql.placeholder('caseId'),
+          actorPersonId: sql.placeholder('actorPersonId'),
+          actorKind: sql.placeholder('actorKind'),
+          action: sql.placeholder('action'),
+          fromStatus: sql.placeholder('fromStatus'),
+          toStatus: sql.placeholder('toStatus'),
+          note: sql.placeholder('note'),
+          data: sql.placeholder('data'),
+          at: sql.placeholder('at'),
+        })
+        .returning({ id: caseEvents.id })
+        .prepare('loop_log_event'),
+    ),
+    raisePriority: preparedOnce(() => db.update(cases).set({ priority: sql`${cases.priority} + 1` }).where(eq(cases.id, sql.placeholder('caseId'))).prepare('loop_raise_priority')),
+    markAnnounced: preparedOnce(() => db.update(cases).set({ announcedAt: sql`${sql.placeholder('at')}::timestamptz` }).where(eq(cases.id, sql.placeholder('caseId'))).prepare('loop_mark_announced')),
+  };
   return {
     async byId(id: number): Promise<CaseRow | undefined> {
-      const [row] = await db.select().from(cases).where(eq(cases.id, id));
+      const [row] = await q.byId({ id });
       return row;
     },
 
@@ -108,7 +210,7 @@ export function createCaseLoopRepository(db: Db) {
     },
 
     async reporters(caseId: number): Promise<{ personId: number; chatId: number | null }[]> {
-      return db.select({ personId: caseReporters.personId, chatId: caseReporters.chatId }).from(caseReporters).where(eq(caseReporters.caseId, caseId));
+      return q.reporters({ caseId });
     },
 
     /**
@@ -116,13 +218,7 @@ export function createCaseLoopRepository(db: Db) {
      * chat's channel (for mentions): one statement for what the notifier sends to residents.
      */
     async reporterChats(caseId: number): Promise<{ chat: typeof chats.$inferSelect; people: { personId: number; platformUserId: string | null; displayName: string | null }[] }[]> {
-      const rows = await db
-        .select({ chat: chats, personId: caseReporters.personId, platformUserId: identities.platformUserId, displayName: identities.displayName })
-        .from(caseReporters)
-        .innerJoin(chats, eq(chats.id, caseReporters.chatId))
-        .leftJoin(identities, and(eq(identities.personId, caseReporters.personId), eq(identities.channel, chats.channel)))
-        .where(eq(caseReporters.caseId, caseId))
-        .orderBy(caseReporters.joinedAt, identities.id);
+      const rows = await q.reporterChats({ caseId });
       const byChat = new Map<number, { chat: typeof chats.$inferSelect; people: { personId: number; platformUserId: string | null; displayName: string | null }[] }>();
       for (const r of rows) {
         const entry = byChat.get(r.chat.id) ?? { chat: r.chat, people: [] };
@@ -134,16 +230,12 @@ export function createCaseLoopRepository(db: Db) {
 
     /** Join a reporter to a case (merge); false when they already were one. */
     async addReporter(caseId: number, personId: number, chatId: number, inboundMessageId: number | null, at: Date): Promise<boolean> {
-      const rows = await db
-        .insert(caseReporters)
-        .values({ caseId, personId, chatId, inboundMessageId, joinedAt: at })
-        .onConflictDoNothing()
-        .returning({ p: caseReporters.personId });
+      const rows = await q.addReporter({ caseId, personId, chatId, inboundMessageId, at });
       return rows.length > 0;
     },
 
     async coHandlers(caseId: number): Promise<{ departmentId: number; role: string }[]> {
-      return db.select({ departmentId: caseCoHandlers.departmentId, role: caseCoHandlers.role }).from(caseCoHandlers).where(eq(caseCoHandlers.caseId, caseId));
+      return q.coHandlers({ caseId });
     },
 
     async addCoHandler(caseId: number, departmentId: number, role: 'lead' | 'support'): Promise<boolean> {
@@ -247,31 +339,12 @@ export function createCaseLoopRepository(db: Db) {
 
     /** Open cases of the same type in the same grid since `since` (duplicate candidates). */
     async openSimilar(nodeId: number, type: string, since: Date, excludeInboundId: number): Promise<CaseRow[]> {
-      return db
-        .select()
-        .from(cases)
-        .where(
-          and(
-            eq(cases.nodeId, nodeId),
-            eq(cases.type, type),
-            gte(cases.createdAt, since),
-            inArray(cases.status, [...OPEN_STATUSES]),
-            sql`${cases.inboundMessageId} is distinct from ${excludeInboundId}`,
-          ),
-        )
-        .orderBy(cases.id);
+      return q.openSimilar({ nodeId, type, since: since.toISOString(), excludeInboundId });
     },
 
     /** Photos that came with the case's reports (the opening message and merged ones). */
     async photoCount(caseId: number): Promise<number> {
-      const rows = await db
-        .select({ a: inboundMessages.attachments })
-        .from(inboundMessages)
-        // Two index lookups (inbound_case_idx, the reporters' key) joined by id: an `or` across
-        // them read the whole message table, which grows by the day.
-        .where(
-          sql`${inboundMessages.id} in (select i.id from ${inboundMessages} i where i.case_id = ${caseId} union select ${caseReporters.inboundMessageId} from ${caseReporters} where ${caseReporters.caseId} = ${caseId})`,
-        );
+      const rows = await q.photoCount({ caseId });
       return rows.reduce((n, r) => n + (r.a.photos?.length ?? 0), 0);
     },
 
@@ -280,31 +353,13 @@ export function createCaseLoopRepository(db: Db) {
      * before the text join the case it opened.
      */
     async linkRecentMedia(personId: number, chatId: number, caseId: number, since: Date): Promise<number> {
-      const rows = await db
-        .update(inboundMessages)
-        .set({ caseId })
-        .where(
-          and(
-            eq(inboundMessages.personId, personId),
-            eq(inboundMessages.chatId, chatId),
-            gte(inboundMessages.receivedAt, since),
-            // Written as inbound_media_pending_idx's condition is (a bound value would not match it).
-            sql`outcome = 'media_only' and case_id is null`,
-          ),
-        )
-        .returning({ id: inboundMessages.id });
+      const rows = await q.linkRecentMedia({ caseId, personId, chatId, since: since.toISOString() });
       return rows.length;
     },
 
     /** The case this person reported most recently in this chat since `since` (photos sent after the text join it). */
     async recentCaseReportedIn(personId: number, chatId: number, since: Date): Promise<CaseRow | undefined> {
-      const [row] = await db
-        .select({ c: cases })
-        .from(caseReporters)
-        .innerJoin(cases, eq(cases.id, caseReporters.caseId))
-        .where(and(eq(caseReporters.personId, personId), eq(caseReporters.chatId, chatId), gte(caseReporters.joinedAt, since)))
-        .orderBy(desc(caseReporters.joinedAt))
-        .limit(1);
+      const [row] = await q.recentCaseReportedIn({ personId, chatId, since: since.toISOString() });
       return row?.c;
     },
 
@@ -358,16 +413,13 @@ export function createCaseLoopRepository(db: Db) {
 
     /** Log an event that does not change the state; returns its id. */
     async logEvent(e: { caseId: number; actorPersonId: number | null; action: CaseAction; status: CaseStatus; note?: string | null; data?: unknown; at: Date }): Promise<number> {
-      const [row] = await db
-        .insert(caseEvents)
-        .values(eventRow({ ...e, fromStatus: e.status, toStatus: e.status }))
-        .returning({ id: caseEvents.id });
+      const [row] = await q.logEvent(eventRow({ ...e, fromStatus: e.status, toStatus: e.status }));
       return row!.id;
     },
 
     /** One more "me too": raise the priority in place (concurrent merges all count). */
     async raisePriority(caseId: number): Promise<void> {
-      await db.update(cases).set({ priority: sql`${cases.priority} + 1` }).where(eq(cases.id, caseId));
+      await q.raisePriority({ caseId });
     },
 
     /** Clear a pending extension (moving the deadline when approved); false when already decided. */
@@ -429,7 +481,7 @@ export function createCaseLoopRepository(db: Db) {
 
     /** Everyone was told of the case's current dispatch. */
     async markAnnounced(caseId: number, at: Date): Promise<void> {
-      await db.update(cases).set({ announcedAt: at }).where(eq(cases.id, caseId));
+      await q.markAnnounced({ caseId, at: at.toISOString() });
     },
 
     /** The case's latest event of one action (the dispatch whose messages are keyed by it). */

@@ -2,9 +2,11 @@ import { and, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { outboundMessages, type OutboundPayload } from '../schema.js';
 import { createBatcher } from './batcher.js';
+import { preparedOnce } from './prepared.js';
 
 export type OutboundRow = typeof outboundMessages.$inferSelect;
-export type NewOutbound = typeof outboundMessages.$inferInsert;
+/** What a caller records: the message and where it goes (status, attempts and times are the table's). */
+export type NewOutbound = Pick<typeof outboundMessages.$inferInsert, 'dedupeKey' | 'channel' | 'chatId' | 'platformChatId' | 'kind' | 'editsOutboundId' | 'payload' | 'caseId' | 'noticeId'>;
 
 /** Queue-independent record of what Jiesu sends, keyed by a deterministic dedupe key. */
 export function createOutboundRepository(db: Db) {
@@ -32,8 +34,40 @@ export function createOutboundRepository(db: Db) {
    * Insert once per dedupe key: the id either way, and the new row itself when this call
    * inserted it (so a send right after needs no read).
    */
+  // Every reply and notification outside a transaction: built once (see prepared.ts).
+  const insertPrepared = preparedOnce(() =>
+    db
+      .insert(outboundMessages)
+      .values({
+        dedupeKey: sql.placeholder('dedupeKey'),
+        channel: sql.placeholder('channel'),
+        chatId: sql.placeholder('chatId'),
+        platformChatId: sql.placeholder('platformChatId'),
+        kind: sql.placeholder('kind'),
+        editsOutboundId: sql.placeholder('editsOutboundId'),
+        payload: sql.placeholder('payload'),
+        caseId: sql.placeholder('caseId'),
+        noticeId: sql.placeholder('noticeId'),
+      })
+      .onConflictDoNothing({ target: outboundMessages.dedupeKey })
+      .returning()
+      .prepare('outbound_record'),
+  );
   async function record(row: NewOutbound & { payload: OutboundPayload }, tx: Db = db): Promise<{ id: number; inserted?: OutboundRow }> {
-    const [ins] = await tx.insert(outboundMessages).values(row).onConflictDoNothing({ target: outboundMessages.dedupeKey }).returning();
+    const [ins] =
+      tx === db
+        ? await insertPrepared({
+            dedupeKey: row.dedupeKey,
+            channel: row.channel,
+            chatId: row.chatId ?? null,
+            platformChatId: row.platformChatId,
+            kind: row.kind ?? 'send',
+            editsOutboundId: row.editsOutboundId ?? null,
+            payload: row.payload,
+            caseId: row.caseId ?? null,
+            noticeId: row.noticeId ?? null,
+          })
+        : await tx.insert(outboundMessages).values(row).onConflictDoNothing({ target: outboundMessages.dedupeKey }).returning();
     if (ins) return { id: ins.id, inserted: ins };
     const [existing] = await tx
       .select({ id: outboundMessages.id })
