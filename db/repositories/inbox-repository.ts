@@ -3,6 +3,7 @@ import type { InboundMessage } from '../../core/messaging/channel.js';
 import type { Db } from '../client.js';
 import { chats, identities, inboundMessages, people } from '../schema.js';
 import { createBatcher } from './batcher.js';
+import { preparedOnce } from './prepared.js';
 import type { PersonRoles } from './directory-repository.js';
 
 export type InboundRow = typeof inboundMessages.$inferSelect;
@@ -72,8 +73,9 @@ export function createInboxRepository(db: Db) {
     });
   });
 
-  const intakeViewBatched = createBatcher<number, IntakeView | undefined>(async (ids) => {
-    const rows = await db
+  // Wide (the message and its chat, every column): built once, for any number of ids (see prepared.ts).
+  const intakeView = preparedOnce(() =>
+    db
       .select({
         row: inboundMessages,
         chat: chats,
@@ -86,7 +88,11 @@ export function createInboxRepository(db: Db) {
       .leftJoin(chats, and(eq(chats.channel, inboundMessages.channel), eq(chats.platformChatId, inboundMessages.platformChatId)))
       .leftJoin(identities, and(eq(identities.channel, inboundMessages.channel), eq(identities.platformUserId, inboundMessages.senderPlatformId)))
       .leftJoin(people, eq(people.id, identities.personId))
-      .where(inArray(inboundMessages.id, [...new Set(ids)]));
+      .where(sql`${inboundMessages.id} = any(${sql.placeholder('ids')}::bigint[])`)
+      .prepare('inbox_intake_view'),
+  );
+  const intakeViewBatched = createBatcher<number, IntakeView | undefined>(async (ids) => {
+    const rows = await intakeView({ ids: [...new Set(ids)] });
     const byId = new Map(
       rows.map((r) => [
         r.row.id,

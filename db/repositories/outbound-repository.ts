@@ -10,30 +10,33 @@ export type NewOutbound = Pick<typeof outboundMessages.$inferInsert, 'dedupeKey'
 
 /** Queue-independent record of what Jiesu sends, keyed by a deterministic dedupe key. */
 export function createOutboundRepository(db: Db) {
-  // Send jobs running side by side read and record their rows in one statement each.
+  // Send jobs running side by side read and record their rows in one statement each, built
+  // once for any number of rows (see prepared.ts).
+  const getMany = preparedOnce(() =>
+    db
+      .select()
+      .from(outboundMessages)
+      .where(sql`${outboundMessages.id} = any(${sql.placeholder('ids')}::bigint[])`)
+      .prepare('outbound_get_many'),
+  );
   const getBatched = createBatcher<number, OutboundRow | undefined>(async (ids) => {
-    const rows = await db.select().from(outboundMessages).where(inArray(outboundMessages.id, [...new Set(ids)]));
+    const rows = await getMany({ ids: [...new Set(ids)] });
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => byId.get(id));
   });
+  const markSentMany = preparedOnce(() =>
+    db
+      .update(outboundMessages)
+      .set({ status: 'sent', platformMessageId: sql`v.pid`, sentAt: sql`${sql.placeholder('at')}::timestamptz`, attempts: sql`${outboundMessages.attempts} + 1` })
+      .from(sql`unnest(${sql.placeholder('ids')}::bigint[], ${sql.placeholder('pids')}::text[]) as v(id, pid)`)
+      .where(sql`${outboundMessages.id} = v.id`)
+      .prepare('outbound_mark_sent_many'),
+  );
   const markSentBatched = createBatcher<{ id: number; platformMessageId: string }, void>(async (items) => {
     const byId = new Map(items.map((i) => [i.id, i.platformMessageId]));
-    const ids = [...byId.keys()];
-    const platformIds = sql.join(
-      ids.map((id) => sql`when ${id}::bigint then ${byId.get(id)}::text`),
-      sql` `,
-    );
-    await db
-      .update(outboundMessages)
-      .set({ status: 'sent', platformMessageId: sql`case ${outboundMessages.id} ${platformIds} end`, sentAt: new Date(), attempts: sql`${outboundMessages.attempts} + 1` })
-      .where(inArray(outboundMessages.id, ids));
+    await markSentMany({ ids: [...byId.keys()], pids: [...byId.values()], at: new Date().toISOString() });
     return items.map(() => undefined);
   });
-
-  /**
-   * Insert once per dedupe key: the id either way, and the new row itself when this call
-   * inserted it (so a send right after needs no read).
-   */
   // Every reply and notification outside a transaction: built once (see prepared.ts).
   const insertPrepared = preparedOnce(() =>
     db
