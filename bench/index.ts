@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --json] [--trace-sql] [--pg-stats] [--history N] [--worker-processes N] [--messages 2000] [--rate 100] [--seconds 10] [--concurrency 8] [--no-redis] [--only postgres|redis]`
+ * `npm run bench [-- --json] [--count-sql] [--trace-sql] [--pg-stats] [--history N] [--worker-processes N] [--messages 2000] [--rate 100] [--seconds 10] [--concurrency 8] [--no-redis] [--only postgres|redis]`
  *
  * The pipeline's speed, each figure beside its ceiling measured in the same run:
  * - intake: residents' messages posted to the sim channel in-process (SimChannel.post → ingest
@@ -50,6 +50,7 @@ const { values: args } = parseArgs({
     'no-redis': { type: 'boolean', default: false },
     only: { type: 'string' },
     'trace-sql': { type: 'boolean', default: false },
+    'count-sql': { type: 'boolean', default: false },
     pool: { type: 'string', default: '10' },
     'worker-processes': { type: 'string', default: '0' },
     'pg-stats': { type: 'boolean', default: false },
@@ -57,6 +58,7 @@ const { values: args } = parseArgs({
   },
 });
 const MESSAGES = Number(args.messages);
+const COUNT_SQL = Boolean(args['count-sql'] || args['trace-sql']);
 const RATE = Number(args.rate);
 const SECONDS = Number(args.seconds);
 const CONCURRENCY = Number(args.concurrency);
@@ -134,7 +136,8 @@ interface IntakeResult {
   saturatedP50Ms: number;
   saturatedP99Ms: number;
   cpuMsPerMessage: number;
-  sqlPerMessage: number;
+  /** Only with --count-sql or --trace-sql. */
+  sqlPerMessage: number | null;
   coresBusy: { node: number; postgres: number | null; redis: number | null };
   opened: number;
   merged: number;
@@ -165,12 +168,19 @@ async function benchBackend(opts: {
   await migrateDatabase(url);
   const statements = new Map<string, number>();
   let statementCount = 0;
+  // Counting statements hooks the driver's debug callback, which makes it capture a stack trace
+  // for every statement (tens of µs each): off unless asked for, so the CPU figures are the
+  // production ones.
   const database = connectDatabase(url, {
     max: Number(args.pool),
-    onQuery: (q) => {
-      statementCount++;
-      if (args['trace-sql']) statements.set(q, (statements.get(q) ?? 0) + 1);
-    },
+    ...(COUNT_SQL
+      ? {
+          onQuery: (q: string) => {
+            statementCount++;
+            if (args['trace-sql']) statements.set(q, (statements.get(q) ?? 0) + 1);
+          },
+        }
+      : {}),
   });
   await seedDemo(database.db);
   if (HISTORY > 0) {
@@ -346,7 +356,7 @@ async function benchBackend(opts: {
     // meanwhile): steadier than throughput on a machine shared with other work.
     const cpuMsPerMessage = ((cpu.user + cpu.system) / 1000 + (servers1.workers - servers0.workers) * 1000) / MESSAGES;
     // SQL statements this process sent per message (intake, dispatch, sends, timers; not the queue's own).
-    const sqlPerMessage = (statementCount - statements0) / MESSAGES;
+    const sqlPerMessage = COUNT_SQL ? (statementCount - statements0) / MESSAGES : null;
     if (args['trace-sql']) {
       for (const [q, n] of [...statements].sort((a, b) => b[1] - a[1]).slice(0, 40)) log(`    ${(n / MESSAGES).toFixed(2).padStart(6)} × ${q.replace(/\s+/g, ' ').slice(0, 160)}`);
     }
@@ -359,7 +369,7 @@ async function benchBackend(opts: {
     }
     const satLat = sat.map((s) => done.get(s.inboundId)!.at - s.t0).sort((a, b) => a - b);
     log(`  ${backend}: cores busy during the burst — Node ${coresBusy.node}, PostgreSQL ${coresBusy.postgres ?? '?'}${backend === 'redis' ? `, Redis ${coresBusy.redis ?? '?'}` : ''}`);
-    log(`  ${backend}: intake ${round(casesPerSecond, 0)} cases/s (${opened} opened, ${merged} merged, ${MESSAGES - opened - merged} other), ${round(cpuMsPerMessage, 2)} ms Node CPU and ${round(sqlPerMessage, 1)} SQL statements${WORKER_PROCESSES ? ' (of this receiving process)' : ''} per message — latency under saturation p50 ${round(percentile(satLat, 50), 0)} ms, p99 ${round(percentile(satLat, 99), 0)} ms`);
+    log(`  ${backend}: intake ${round(casesPerSecond, 0)} cases/s (${opened} opened, ${merged} merged, ${MESSAGES - opened - merged} other), ${round(cpuMsPerMessage, 2)} ms Node CPU${sqlPerMessage === null ? '' : ` and ${round(sqlPerMessage, 1)} SQL statements${WORKER_PROCESSES ? ' (of this receiving process)' : ''}`} per message — latency under saturation p50 ${round(percentile(satLat, 50), 0)} ms, p99 ${round(percentile(satLat, 99), 0)} ms`);
     await sleep(1000); // let the dispatch and send jobs of the burst drain
 
     // 3. Fixed offered load: RATE messages/s for SECONDS.
@@ -391,7 +401,7 @@ async function benchBackend(opts: {
       saturatedP50Ms: round(percentile(satLat, 50)),
       saturatedP99Ms: round(percentile(satLat, 99)),
       cpuMsPerMessage: round(cpuMsPerMessage, 2),
-      sqlPerMessage: round(sqlPerMessage, 1),
+      sqlPerMessage: sqlPerMessage === null ? null : round(sqlPerMessage, 1),
       coresBusy,
       opened,
       merged,
