@@ -19,7 +19,7 @@ import {
   roleAssignments,
   slaMarks,
 } from '../schema.js';
-import { preparedOnce } from './prepared.js';
+import { preparedOnce, preparedOnceInTx } from './prepared.js';
 import { cachedByKeyFor, cachedFor, REFERENCE_TTL_MS } from './reference-cache.js';
 
 export type CaseRow = typeof cases.$inferSelect;
@@ -51,6 +51,11 @@ function eventRow(e: {
     data: e.data ?? null,
     at: e.at,
   };
+}
+
+/** An event row as the prepared insert takes it: JSON as text, so null stays SQL NULL (a placeholder's column mapping would store JSON null). */
+function eventValues(r: ReturnType<typeof eventRow>) {
+  return { ...r, note: r.note ?? null, data: r.data === null || r.data === undefined ? null : JSON.stringify(r.data) };
 }
 
 /** Reads and writes for the closed loop: transitions with their events, people to route to. */
@@ -136,7 +141,8 @@ export function createCaseLoopRepository(db: Db) {
         .limit(1)
         .prepare('loop_recent_case_reported_in'),
     ),
-    logEvent: preparedOnce(() =>
+    // On the pool (logEvent) or in a transition's transaction.
+    insertEvent: preparedOnceInTx(() =>
       db
         .insert(caseEvents)
         .values({
@@ -147,7 +153,7 @@ export function createCaseLoopRepository(db: Db) {
           fromStatus: sql.placeholder('fromStatus'),
           toStatus: sql.placeholder('toStatus'),
           note: sql.placeholder('note'),
-          data: sql.placeholder('data'),
+          data: sql`${sql.placeholder('data')}::jsonb`,
           at: sql.placeholder('at'),
         })
         .returning({ id: caseEvents.id })
@@ -199,10 +205,7 @@ export function createCaseLoopRepository(db: Db) {
               ),
             )
             .returning(),
-          tx
-            .insert(caseEvents)
-            .values(eventRow({ ...input, fromStatus: input.from, toStatus: input.to }))
-            .returning({ id: caseEvents.id }),
+          q.insertEvent(tx, eventValues(eventRow({ ...input, fromStatus: input.from, toStatus: input.to }))),
         ]);
         if (!updated) throw new CaseConflictError(`case ${input.caseId} changed (expected ${input.from}, version ${input.version ?? 'any'})`);
         return { caseRow: updated, eventId: ev!.id };
@@ -413,7 +416,7 @@ export function createCaseLoopRepository(db: Db) {
 
     /** Log an event that does not change the state; returns its id. */
     async logEvent(e: { caseId: number; actorPersonId: number | null; action: CaseAction; status: CaseStatus; note?: string | null; data?: unknown; at: Date }): Promise<number> {
-      const [row] = await q.logEvent(eventRow({ ...e, fromStatus: e.status, toStatus: e.status }));
+      const [row] = await q.insertEvent(db, eventValues(eventRow({ ...e, fromStatus: e.status, toStatus: e.status })));
       return row!.id;
     },
 

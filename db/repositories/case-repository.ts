@@ -1,8 +1,9 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Classification } from '../../core/classification/types.js';
 import { OPEN_STATUSES } from '../../core/cases/case-status.js';
 import type { Db } from '../client.js';
 import { caseEvents, caseReporters, cases, inboundMessages, outboundMessages, type OutboundPayload } from '../schema.js';
+import { preparedOnceInTx } from './prepared.js';
 
 export type CaseRow = typeof cases.$inferSelect;
 export type CaseEventRow = typeof caseEvents.$inferSelect;
@@ -28,6 +29,73 @@ export interface OpenCaseInput {
 
 /** Cases and their append-only event log. */
 export function createCaseRepository(db: Db) {
+  // The statements of every new case, built once and run in its transaction (see prepared.ts).
+  // Times go as ISO text or null (the database's clock then), nullable JSON as JSON text.
+  const ph = sql.placeholder;
+  const at = sql`coalesce(${ph('at')}::timestamptz, now())`;
+  const q = {
+    insertCase: preparedOnceInTx(() =>
+      db
+        .insert(cases)
+        .values({
+          type: ph('type'),
+          level: ph('level'),
+          status: 'reported',
+          summary: ph('summary'),
+          description: ph('description'),
+          location: sql`coalesce(${ph('location')}::jsonb, '{}'::jsonb)`,
+          classification: ph('classification'),
+          inboundMessageId: ph('inboundMessageId'),
+          reporterPersonId: ph('reporterPersonId'),
+          chatId: ph('chatId'),
+          nodeId: ph('nodeId'),
+          source: ph('source'),
+          createdAt: at,
+          updatedAt: at,
+        })
+        .onConflictDoNothing({ target: cases.inboundMessageId })
+        .returning()
+        .prepare('open_case_insert'),
+    ),
+    insertEvent: preparedOnceInTx(() =>
+      db
+        .insert(caseEvents)
+        .values({
+          caseId: ph('caseId'),
+          actorPersonId: ph('actorPersonId'),
+          actorKind: 'person',
+          action: ph('action'),
+          fromStatus: null,
+          toStatus: 'reported',
+          note: ph('note'),
+          data: ph('data'),
+          at,
+        })
+        .prepare('open_case_event'),
+    ),
+    insertReporter: preparedOnceInTx(() =>
+      db
+        .insert(caseReporters)
+        .values({ caseId: ph('caseId'), personId: ph('personId'), chatId: ph('chatId'), inboundMessageId: ph('inboundMessageId'), joinedAt: at })
+        .onConflictDoNothing()
+        .prepare('open_case_reporter'),
+    ),
+    insertReply: preparedOnceInTx(() =>
+      db
+        .insert(outboundMessages)
+        .values({ dedupeKey: ph('dedupeKey'), channel: ph('channel'), chatId: ph('chatId'), platformChatId: ph('platformChatId'), payload: ph('payload'), caseId: ph('caseId') })
+        .onConflictDoNothing({ target: outboundMessages.dedupeKey })
+        .returning({ id: outboundMessages.id })
+        .prepare('open_case_reply'),
+    ),
+    finishInbound: preparedOnceInTx(() =>
+      db
+        .update(inboundMessages)
+        .set({ status: 'processed', outcome: 'case_opened', caseId: sql`${ph('caseId')}::int`, classification: sql`${ph('classification')}::jsonb`, processedAt: sql`${ph('at')}::timestamptz`, error: null })
+        .where(eq(inboundMessages.id, ph('id')))
+        .prepare('open_case_finish_inbound'),
+    ),
+  };
   return {
     /**
      * Open a case for an inbound message, with its first event, its reporter and the reply to
@@ -36,25 +104,21 @@ export function createCaseRepository(db: Db) {
     async openFromInbound(input: OpenCaseInput): Promise<{ caseRow: CaseRow; outboundId: number; created: boolean }> {
       return db.transaction(async (tx) => {
         const c = input.classification;
-        const [created] = await tx
-          .insert(cases)
-          .values({
-            type: c.caseType ?? 'other',
-            level: c.level,
-            status: 'reported',
-            summary: c.summary,
-            description: input.description,
-            location: c.location,
-            classification: c,
-            inboundMessageId: input.inboundMessageId,
-            reporterPersonId: input.reporterPersonId,
-            chatId: input.chatId,
-            nodeId: input.nodeId,
-            source: input.source ?? 'resident',
-            ...(input.at ? { createdAt: input.at, updatedAt: input.at } : {}),
-          })
-          .onConflictDoNothing({ target: cases.inboundMessageId })
-          .returning();
+        const at = input.at ? input.at.toISOString() : null;
+        const [created] = await q.insertCase(tx, {
+          type: c.caseType ?? 'other',
+          level: c.level,
+          summary: c.summary,
+          description: input.description,
+          location: c.location === undefined ? null : JSON.stringify(c.location),
+          classification: c,
+          inboundMessageId: input.inboundMessageId,
+          reporterPersonId: input.reporterPersonId,
+          chatId: input.chatId,
+          nodeId: input.nodeId,
+          source: input.source ?? 'resident',
+          at,
+        });
         const caseRow =
           created ?? (await tx.select().from(cases).where(eq(cases.inboundMessageId, input.inboundMessageId)))[0]!;
         // The rest depends only on the case row: sent together (postgres.js pipelines them on
@@ -63,33 +127,18 @@ export function createCaseRepository(db: Db) {
         const dedupeKey = `case-received:${caseRow.id}`;
         const [, , [out]] = await Promise.all([
           created
-            ? tx.insert(caseEvents).values({
+            ? q.insertEvent(tx, {
                 caseId: caseRow.id,
                 actorPersonId: input.reporterPersonId,
-                actorKind: 'person',
                 action: input.source === 'patrol' ? 'patrol_report' : 'report',
-                fromStatus: null,
-                toStatus: 'reported',
                 note: c.summary,
                 data: { engine: c.engine, confidence: c.confidence, caseType: c.caseType, level: c.level },
-                ...(input.at ? { at: input.at } : {}),
+                at,
               })
             : undefined,
-          created
-            ? tx
-                .insert(caseReporters)
-                .values({ caseId: caseRow.id, personId: input.reporterPersonId, chatId: input.chatId, inboundMessageId: input.inboundMessageId, ...(input.at ? { joinedAt: input.at } : {}) })
-                .onConflictDoNothing()
-            : undefined,
-          tx
-            .insert(outboundMessages)
-            .values({ dedupeKey, channel: reply.channel, chatId: input.chatId, platformChatId: reply.platformChatId, payload: reply.payload, caseId: caseRow.id })
-            .onConflictDoNothing({ target: outboundMessages.dedupeKey })
-            .returning({ id: outboundMessages.id }),
-          tx
-            .update(inboundMessages)
-            .set({ status: 'processed', outcome: 'case_opened', caseId: caseRow.id, classification: c, processedAt: new Date(), error: null })
-            .where(eq(inboundMessages.id, input.inboundMessageId)),
+          created ? q.insertReporter(tx, { caseId: caseRow.id, personId: input.reporterPersonId, chatId: input.chatId, inboundMessageId: input.inboundMessageId, at }) : undefined,
+          q.insertReply(tx, { dedupeKey, channel: reply.channel, chatId: input.chatId, platformChatId: reply.platformChatId, payload: reply.payload, caseId: caseRow.id }),
+          q.finishInbound(tx, { caseId: caseRow.id, classification: JSON.stringify(c), at: new Date().toISOString(), id: input.inboundMessageId }),
         ]);
         const outboundId =
           out?.id ?? (await tx.select({ id: outboundMessages.id }).from(outboundMessages).where(eq(outboundMessages.dedupeKey, dedupeKey)))[0]!.id;
