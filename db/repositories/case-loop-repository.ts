@@ -53,6 +53,16 @@ function eventRow(e: {
   };
 }
 
+/** Routing candidates: each role holder with their open load and last assignment (per person, through the handler indexes). */
+const candidateColumns = {
+  personId: roleAssignments.personId,
+  role: roleAssignments.role,
+  nodeId: roleAssignments.nodeId,
+  departmentId: roleAssignments.departmentId,
+  open: sql<number>`(select count(*)::int from ${cases} c where c.handler_person_id = ${roleAssignments.personId} and c.status in ('dispatched', 'signed', 'in_progress'))`,
+  last: sql<string | null>`(select max(c.dispatched_at) from ${cases} c where c.handler_person_id = ${roleAssignments.personId})`,
+};
+
 /** An event row as the prepared insert takes it: JSON as text, so null stays SQL NULL (a placeholder's column mapping would store JSON null). */
 function eventValues(r: ReturnType<typeof eventRow>) {
   return { ...r, note: r.note ?? null, data: r.data === null || r.data === undefined ? null : JSON.stringify(r.data) };
@@ -159,6 +169,38 @@ export function createCaseLoopRepository(db: Db) {
         .returning({ id: caseEvents.id })
         .prepare('loop_log_event'),
     ),
+    groupChats: preparedOnce(() =>
+      db
+        .select()
+        .from(chats)
+        .where(and(eq(chats.kind, 'group'), sql`${chats.purpose} = ${sql.placeholder('purpose')}::chat_purpose`, sql`${chats.nodeId} = any(${sql.placeholder('nodeIds')}::int[])`))
+        .prepare('loop_group_chats'),
+    ),
+    candidates: preparedOnce(() =>
+      db
+        .select(candidateColumns)
+        .from(roleAssignments)
+        .where(sql`${roleAssignments.nodeId} = any(${sql.placeholder('nodeIds')}::int[])`)
+        .prepare('loop_candidates'),
+    ),
+    addCoHandler: preparedOnce(() =>
+      db
+        .insert(caseCoHandlers)
+        .values({ caseId: sql.placeholder('caseId'), departmentId: sql.placeholder('departmentId'), role: sql.placeholder('role') })
+        .onConflictDoNothing()
+        .returning({ d: caseCoHandlers.departmentId })
+        .prepare('loop_add_co_handler'),
+    ),
+    departmentPeople: preparedOnce(() =>
+      db.select({ p: roleAssignments.personId }).from(roleAssignments).where(eq(roleAssignments.departmentId, sql.placeholder('departmentId'))).prepare('loop_department_people'),
+    ),
+    peopleWithRole: preparedOnce(() =>
+      db
+        .select({ p: roleAssignments.personId })
+        .from(roleAssignments)
+        .where(and(sql`${roleAssignments.nodeId} = any(${sql.placeholder('nodeIds')}::int[])`, sql`${roleAssignments.role}::text = any(${sql.placeholder('roles')}::text[])`))
+        .prepare('loop_people_with_role'),
+    ),
     raisePriority: preparedOnce(() => db.update(cases).set({ priority: sql`${cases.priority} + 1` }).where(eq(cases.id, sql.placeholder('caseId'))).prepare('loop_raise_priority')),
     markAnnounced: preparedOnce(() => db.update(cases).set({ announcedAt: sql`${sql.placeholder('at')}::timestamptz` }).where(eq(cases.id, sql.placeholder('caseId'))).prepare('loop_mark_announced')),
   };
@@ -242,7 +284,7 @@ export function createCaseLoopRepository(db: Db) {
     },
 
     async addCoHandler(caseId: number, departmentId: number, role: 'lead' | 'support'): Promise<boolean> {
-      const rows = await db.insert(caseCoHandlers).values({ caseId, departmentId, role }).onConflictDoNothing().returning({ d: caseCoHandlers.departmentId });
+      const rows = await q.addCoHandler({ caseId, departmentId, role });
       return rows.length > 0;
     },
 
@@ -260,17 +302,7 @@ export function createCaseLoopRepository(db: Db) {
     async candidates(nodeIds?: number[]): Promise<Candidate[]> {
       // Per role holder, through the (handler, status) and (handler, dispatched_at) indexes: a
       // few index lookups per person instead of aggregating every case ever handled.
-      const rows = await db
-        .select({
-          personId: roleAssignments.personId,
-          role: roleAssignments.role,
-          nodeId: roleAssignments.nodeId,
-          departmentId: roleAssignments.departmentId,
-          open: sql<number>`(select count(*)::int from ${cases} c where c.handler_person_id = ${roleAssignments.personId} and c.status in ('dispatched', 'signed', 'in_progress'))`,
-          last: sql<string | null>`(select max(c.dispatched_at) from ${cases} c where c.handler_person_id = ${roleAssignments.personId})`,
-        })
-        .from(roleAssignments)
-        .where(nodeIds ? inArray(roleAssignments.nodeId, nodeIds) : undefined);
+      const rows = nodeIds ? await q.candidates({ nodeIds }) : await db.select(candidateColumns).from(roleAssignments);
       const byPerson = new Map<number, Candidate>();
       for (const r of rows) {
         const c = byPerson.get(r.personId) ?? { personId: r.personId, roles: [], openCases: r.open, lastAssignedAt: r.last ? new Date(r.last) : null };
@@ -317,10 +349,7 @@ export function createCaseLoopRepository(db: Db) {
     /** Group chats of a purpose bound to any of these nodes. */
     async groupChats(purpose: 'managers' | 'work' | 'residents', nodeIds: number[]): Promise<(typeof chats.$inferSelect)[]> {
       if (!nodeIds.length) return [];
-      return db
-        .select()
-        .from(chats)
-        .where(and(eq(chats.kind, 'group'), eq(chats.purpose, purpose), inArray(chats.nodeId, nodeIds)));
+      return q.groupChats({ purpose, nodeIds });
     },
 
     /** The case a bot message was about (a reply to it, a button under it). */
@@ -455,15 +484,12 @@ export function createCaseLoopRepository(db: Db) {
     /** People holding a role on any of these nodes. */
     async peopleWithRole(roles: string[], nodeIds: number[]): Promise<number[]> {
       if (!nodeIds.length || !roles.length) return [];
-      const rows = await db
-        .select({ p: roleAssignments.personId })
-        .from(roleAssignments)
-        .where(and(inArray(roleAssignments.nodeId, nodeIds), inArray(roleAssignments.role, roles as (typeof roleAssignments.$inferSelect)['role'][])));
+      const rows = await q.peopleWithRole({ nodeIds, roles });
       return [...new Set(rows.map((r) => r.p))];
     },
 
     async departmentPeople(departmentId: number): Promise<number[]> {
-      const rows = await db.select({ p: roleAssignments.personId }).from(roleAssignments).where(eq(roleAssignments.departmentId, departmentId));
+      const rows = await q.departmentPeople({ departmentId });
       return [...new Set(rows.map((r) => r.p))];
     },
 

@@ -1,5 +1,6 @@
-import { and, asc, desc, eq, inArray, isNotNull } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
+import { preparedOnce } from './prepared.js';
 import { cachedByKey } from './reference-cache.js';
 import { chatMembers, chats, identities, orgNodes, people, roleAssignments } from '../schema.js';
 
@@ -15,6 +16,14 @@ export interface PersonRoles {
 
 /** People, their accounts and roles, chats and their bindings. */
 export function createDirectoryRepository(db: Db) {
+  // On every task card's work-group notice: built once (see prepared.ts).
+  const identitiesOfQuery = preparedOnce(() =>
+    db
+      .select({ personId: identities.personId, platformUserId: identities.platformUserId, displayName: identities.displayName })
+      .from(identities)
+      .where(and(sql`${identities.personId} = any(${sql.placeholder('personIds')}::int[])`, eq(identities.channel, sql.placeholder('channel'))))
+      .prepare('directory_identities_of'),
+  );
   const nameOf = cachedByKey(async (personId: number) => (await db.select({ n: people.displayName }).from(people).where(eq(people.id, personId)))[0]?.n);
   return {
     /** The chat row for a platform chat, created on first sight (unbound). */
@@ -111,10 +120,7 @@ export function createDirectoryRepository(db: Db) {
     /** The accounts of these people on one channel (for mentions). */
     async identitiesOf(personIds: number[], channel: string): Promise<{ personId: number; platformUserId: string; displayName: string | null }[]> {
       if (!personIds.length) return [];
-      return db
-        .select({ personId: identities.personId, platformUserId: identities.platformUserId, displayName: identities.displayName })
-        .from(identities)
-        .where(and(inArray(identities.personId, personIds), eq(identities.channel, channel)));
+      return identitiesOfQuery({ personIds, channel });
     },
 
     /** The node of the bound group this person most recently joined (where a resident lives). */

@@ -106,21 +106,38 @@ export function createInboxRepository(db: Db) {
   });
 
   type Finish = { id: number; status: 'processed' | 'ignored'; outcome: string; classification?: unknown; caseId?: number; chatId?: number | null; personId?: number | null };
+  // One array per column, built once for any number of rows (see prepared.ts).
+  const finishMany = preparedOnce(() =>
+    db
+      .update(inboundMessages)
+      .set({
+        status: sql`v.status::inbound_status`,
+        outcome: sql`v.outcome`,
+        classification: sql`v.classification::jsonb`,
+        caseId: sql`coalesce(v.case_id, ${inboundMessages.caseId})`,
+        chatId: sql`coalesce(v.chat_id, ${inboundMessages.chatId})`,
+        personId: sql`coalesce(v.person_id, ${inboundMessages.personId})`,
+        processedAt: sql`${sql.placeholder('at')}::timestamptz`,
+        error: null,
+      })
+      .from(
+        sql`unnest(${sql.placeholder('ids')}::bigint[], ${sql.placeholder('statuses')}::text[], ${sql.placeholder('outcomes')}::text[], ${sql.placeholder('classifications')}::text[], ${sql.placeholder('caseIds')}::int[], ${sql.placeholder('chatIds')}::int[], ${sql.placeholder('personIds')}::int[]) as v(id, status, outcome, classification, case_id, chat_id, person_id)`,
+      )
+      .where(sql`${inboundMessages.id} = v.id`)
+      .prepare('inbox_finish_many'),
+  );
   const finishBatched = createBatcher<Finish, void>(async (items) => {
     // Absent ids (case, chat, person) leave the column as it is.
-    const values = sql.join(
-      items.map(
-        (f) =>
-          sql`(${f.id}::bigint, ${f.status}::inbound_status, ${f.outcome}::text, ${f.classification === undefined || f.classification === null ? null : JSON.stringify(f.classification)}::jsonb, ${f.caseId ?? null}::int, ${f.chatId ?? null}::int, ${f.personId ?? null}::int)`,
-      ),
-      sql`, `,
-    );
-    await db.execute(sql`
-      update ${inboundMessages} i set status = v.status, outcome = v.outcome, classification = v.classification,
-        case_id = coalesce(v.case_id, i.case_id), chat_id = coalesce(v.chat_id, i.chat_id), person_id = coalesce(v.person_id, i.person_id),
-        processed_at = ${new Date().toISOString()}::timestamptz, error = null
-      from (values ${values}) v(id, status, outcome, classification, case_id, chat_id, person_id)
-      where i.id = v.id`);
+    await finishMany({
+      ids: items.map((f) => f.id),
+      statuses: items.map((f) => f.status),
+      outcomes: items.map((f) => f.outcome),
+      classifications: items.map((f) => (f.classification === undefined || f.classification === null ? null : JSON.stringify(f.classification))),
+      caseIds: items.map((f) => f.caseId ?? null),
+      chatIds: items.map((f) => f.chatId ?? null),
+      personIds: items.map((f) => f.personId ?? null),
+      at: new Date().toISOString(),
+    });
     return items.map(() => undefined);
   });
 

@@ -37,6 +37,14 @@ export function createOutboundRepository(db: Db) {
     await markSentMany({ ids: [...byId.keys()], pids: [...byId.values()], at: new Date().toISOString() });
     return items.map(() => undefined);
   });
+  const amendPrepared = preparedOnce(() =>
+    db
+      .update(outboundMessages)
+      .set({ payload: sql`jsonb_set(${outboundMessages.payload}, '{text}', to_jsonb(${sql.placeholder('text')}::text))` })
+      .where(and(eq(outboundMessages.id, sql.placeholder('id')), eq(outboundMessages.status, 'pending')))
+      .returning({ id: outboundMessages.id })
+      .prepare('outbound_amend_pending_text'),
+  );
   // Every reply and notification outside a transaction: built once (see prepared.ts).
   const insertPrepared = preparedOnce(() =>
     db
@@ -93,11 +101,7 @@ export function createOutboundRepository(db: Db) {
 
     /** Replace the text of a message not yet handed to a send job; false when it is no longer pending. */
     async amendPendingText(id: number, text: string): Promise<boolean> {
-      const rows = await db
-        .update(outboundMessages)
-        .set({ payload: sql`jsonb_set(${outboundMessages.payload}, '{text}', to_jsonb(${text}::text))` })
-        .where(and(eq(outboundMessages.id, id), eq(outboundMessages.status, 'pending')))
-        .returning({ id: outboundMessages.id });
+      const rows = await amendPrepared({ id, text });
       return rows.length > 0;
     },
 

@@ -1,9 +1,12 @@
-import { and, asc, eq, gt, inArray } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { chatMembers, chats, orgNodes, people, roleAssignments, simMessages } from '../schema.js';
 import { createBatcher } from './batcher.js';
+import { preparedOnce } from './prepared.js';
 
 export type SimMessageRow = typeof simMessages.$inferSelect;
+/** A transcript line to add (its id and time are the table's). */
+export type SimInsert = Pick<typeof simMessages.$inferInsert, 'chatId' | 'fromId' | 'text' | 'buttons' | 'photo' | 'location' | 'replyTo'>;
 
 export interface SimChatView {
   id: string;
@@ -17,7 +20,34 @@ export interface SimChatView {
 export function createSimRepository(db: Db) {
   // Messages written at the same moment (the bot's sends, residents posting) go in one insert;
   // PostgreSQL returns a multi-row insert's rows in the order of its values.
-  const insertBatched = createBatcher<typeof simMessages.$inferInsert, SimMessageRow>((rows) => db.insert(simMessages).values(rows).returning());
+  // Built once for any number of rows (see prepared.ts): one array per column, JSON as text.
+  const ph = sql.placeholder;
+  const insertMany = preparedOnce(() =>
+    db
+      .insert(simMessages)
+      .select(
+        // Every column in the table's order; ids drawn over the rows in the arrays' order.
+        sql`select nextval(pg_get_serial_sequence('sim_messages', 'id')), chat_id, from_id, text, buttons::jsonb, photo, location::jsonb, reply_to, null::timestamptz, now()
+          from (select * from unnest(${ph('chatIds')}::text[], ${ph('fromIds')}::text[], ${ph('texts')}::text[], ${ph('buttons')}::text[], ${ph('photos')}::text[], ${ph('locations')}::text[], ${ph('replyTos')}::bigint[])
+            with ordinality as u(chat_id, from_id, text, buttons, photo, location, reply_to, ord) order by ord) v`,
+      )
+      .returning()
+      .prepare('sim_insert_many'),
+  );
+  const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
+  const insertBatched = createBatcher<SimInsert, SimMessageRow>(async (rows) => {
+    const inserted = await insertMany({
+      chatIds: rows.map((r) => r.chatId),
+      fromIds: rows.map((r) => r.fromId),
+      texts: rows.map((r) => r.text ?? ''),
+      buttons: rows.map((r) => json(r.buttons)),
+      photos: rows.map((r) => r.photo ?? null),
+      locations: rows.map((r) => json(r.location)),
+      replyTos: rows.map((r) => r.replyTo ?? null),
+    });
+    // Ids are drawn in the order the rows are inserted, which is the order of the arrays.
+    return inserted.sort((a, b) => a.id - b.id);
+  });
   return {
     async chats(): Promise<SimChatView[]> {
       const rows = await db
@@ -63,7 +93,7 @@ export function createSimRepository(db: Db) {
       }));
     },
 
-    insert(row: typeof simMessages.$inferInsert): Promise<SimMessageRow> {
+    insert(row: SimInsert): Promise<SimMessageRow> {
       return insertBatched(row);
     },
 
