@@ -34,6 +34,8 @@ export const envSchema = z.object({
     .or(z.literal('').transform(() => undefined)),
   QUEUE_PREFIX: z.string().regex(/^[a-z0-9_-]+$/i, 'letters, digits, - and _ only').default('jiesu'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  /** Outbound messages sent straight from the job that recorded them, at most this many at once (0: every message through its send job). */
+  DIRECT_SENDS: z.coerce.number().int().min(0).max(1000).default(32),
   /** false: this process only receives (channels, webhooks, HTTP) and queues jobs; other processes run them. */
   RUN_WORKERS: bool.default(true),
   SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(30),

@@ -9,6 +9,12 @@ describe('configuration', () => {
     expect(c.dataDir.endsWith('.jiesu')).toBe(true);
   });
 
+  it('sends directly up to DIRECT_SENDS at once (0: all through send jobs)', () => {
+    expect(parseConfig({}).DIRECT_SENDS).toBe(32);
+    expect(parseConfig({ DIRECT_SENDS: '0' }).DIRECT_SENDS).toBe(0);
+    expect(() => parseConfig({ DIRECT_SENDS: '-1' })).toThrow(/DIRECT_SENDS/);
+  });
+
   it('uses Redis when REDIS_URL is set', () => {
     expect(parseConfig({ REDIS_URL: 'redis://127.0.0.1:6379' }).queueBackend).toBe('redis');
   });
