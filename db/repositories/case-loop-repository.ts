@@ -24,6 +24,7 @@ import { cachedByKeyFor, cachedFor, REFERENCE_TTL_MS } from './reference-cache.j
 
 export type CaseRow = typeof cases.$inferSelect;
 type CasePatch = Partial<Omit<typeof cases.$inferInsert, 'id' | 'number' | 'status'>>;
+type PatchKey = keyof CasePatch;
 
 export class CaseConflictError extends Error {
   override name = 'CaseConflictError';
@@ -204,6 +205,38 @@ export function createCaseLoopRepository(db: Db) {
     raisePriority: preparedOnce(() => db.update(cases).set({ priority: sql`${cases.priority} + 1` }).where(eq(cases.id, sql.placeholder('caseId'))).prepare('loop_raise_priority')),
     markAnnounced: preparedOnce(() => db.update(cases).set({ announcedAt: sql`${sql.placeholder('at')}::timestamptz` }).where(eq(cases.id, sql.placeholder('caseId'))).prepare('loop_mark_announced')),
   };
+  // A transition's update, built once per set of patched columns (a handful: dispatch, sign,
+  // resolve…) and run in its transaction; each value as its column maps it, cast to its type.
+  const transitionUpdates = new Map<string, (tx: unknown, values: Record<string, unknown>) => Promise<CaseRow[]>>();
+  function transitionUpdate(keys: PatchKey[], withVersion: boolean) {
+    const signature = `${keys.join(',')}|${withVersion}`;
+    let run = transitionUpdates.get(signature);
+    if (!run) {
+      const name = `loop_transition_${transitionUpdates.size}`;
+      run = preparedOnceInTx(() =>
+        db
+          .update(cases)
+          .set({
+            ...Object.fromEntries(keys.map((k) => [k, sql`${sql.placeholder(`p_${k}`)}::${sql.raw(cases[k].getSQLType())}`])),
+            status: sql`${sql.placeholder('to')}::case_status`,
+            updatedAt: sql`${sql.placeholder('at')}::timestamptz`,
+            version: sql`${cases.version} + 1`,
+          })
+          .where(
+            and(
+              eq(cases.id, sql.placeholder('id')),
+              sql`${cases.status} = ${sql.placeholder('from')}::case_status`,
+              withVersion ? sql`${cases.version} = ${sql.placeholder('version')}::int` : undefined,
+            ),
+          )
+          .returning()
+          .prepare(name),
+      );
+      transitionUpdates.set(signature, run);
+    }
+    return run;
+  }
+
   return {
     async byId(id: number): Promise<CaseRow | undefined> {
       const [row] = await q.byId({ id });
@@ -235,18 +268,15 @@ export function createCaseLoopRepository(db: Db) {
       return db.transaction(async (tx) => {
         // The update and the event go out together; if the update found nothing (a conflict)
         // the event is rolled back with the transaction.
+        // Only the columns the patch sets (as the query builder would: undefined is no change).
+        const patch = Object.entries(input.patch ?? {}).filter(([k, v]) => v !== undefined && k !== 'updatedAt' && k !== 'version') as [PatchKey, unknown][];
+        const values: Record<string, unknown> = { id: input.caseId, from: input.from, to: input.to, at: input.at.toISOString(), version: input.version ?? null };
+        for (const [k, v] of patch) values[`p_${k}`] = v === null ? null : cases[k].mapToDriverValue(v as never);
         const [[updated], [ev]] = await Promise.all([
-          tx
-            .update(cases)
-            .set({ ...input.patch, status: input.to, updatedAt: input.at, version: sql`${cases.version} + 1` })
-            .where(
-              and(
-                eq(cases.id, input.caseId),
-                eq(cases.status, input.from),
-                input.version === undefined ? undefined : eq(cases.version, input.version),
-              ),
-            )
-            .returning(),
+          transitionUpdate(
+            patch.map(([k]) => k),
+            input.version !== undefined,
+          )(tx, values),
           q.insertEvent(tx, eventValues(eventRow({ ...input, fromStatus: input.from, toStatus: input.to }))),
         ]);
         if (!updated) throw new CaseConflictError(`case ${input.caseId} changed (expected ${input.from}, version ${input.version ?? 'any'})`);

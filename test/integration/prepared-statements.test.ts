@@ -5,7 +5,7 @@
  */
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCaseLoopRepository } from '../../db/repositories/case-loop-repository.js';
+import { CaseConflictError, createCaseLoopRepository } from '../../db/repositories/case-loop-repository.js';
 import { createCaseRepository } from '../../db/repositories/case-repository.js';
 import { createInboxRepository } from '../../db/repositories/inbox-repository.js';
 import { preparedOnceInTx, PreparedInTransactionError } from '../../db/repositories/prepared.js';
@@ -70,5 +70,14 @@ describe('prepared statements', () => {
       [false, { inboundId: 7 }, 'person'],
     ]);
     expect(new Date(rows[0]!.at).toISOString()).toBe('2026-11-20T08:00:00.000Z');
+
+    // A transition sets exactly the patched columns (times, nulls, numbers) and checks status and version.
+    const due = new Date('2026-11-21T10:00:00Z');
+    const { caseRow: moved } = await loop.transition({ caseId: caseRow.id, from: 'reported', to: 'dispatched', action: 'dispatch', actorPersonId: null, patch: { handlerPersonId: person!.id, signDueAt: due, leadDepartmentId: null, priority: 3, summary: undefined }, at: due, version: caseRow.version });
+    expect(moved).toMatchObject({ status: 'dispatched', handlerPersonId: person!.id, signDueAt: due, leadDepartmentId: null, priority: 3, summary: '楼道灯坏了', version: caseRow.version + 1, updatedAt: due });
+    await expect(loop.transition({ caseId: caseRow.id, from: 'reported', to: 'dispatched', action: 'dispatch', actorPersonId: null, at: due })).rejects.toThrow(CaseConflictError);
+    await expect(loop.transition({ caseId: caseRow.id, from: 'dispatched', to: 'signed', action: 'sign', actorPersonId: null, at: due, version: caseRow.version })).rejects.toThrow(CaseConflictError);
+    const [events] = await db.sql<{ n: number }[]>`select count(*)::int as n from case_events where case_id = ${caseRow.id} and action = 'dispatch'`;
+    expect(events!.n).toBe(1); // the conflicting transitions' events were rolled back
   });
 });
