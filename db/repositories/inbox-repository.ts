@@ -106,24 +106,25 @@ export function createInboxRepository(db: Db) {
   });
 
   type Finish = { id: number; status: 'processed' | 'ignored'; outcome: string; classification?: unknown; caseId?: number; chatId?: number | null; personId?: number | null };
-  // One array per column, built once for any number of rows (see prepared.ts).
+  // One array per column, built once for any number of rows (see prepared.ts). Rows found by
+  // `id = any(…)` (an index lookup whatever the planner guesses of the array's length), each
+  // row's values picked by its position in the arrays.
+  const nth = (name: string, type: string) =>
+    sql`(${sql.placeholder(name)}::${sql.raw(type)}[])[array_position(${sql.placeholder('ids')}::bigint[], ${inboundMessages.id})]`;
   const finishMany = preparedOnce(() =>
     db
       .update(inboundMessages)
       .set({
-        status: sql`v.status::inbound_status`,
-        outcome: sql`v.outcome`,
-        classification: sql`v.classification::jsonb`,
-        caseId: sql`coalesce(v.case_id, ${inboundMessages.caseId})`,
-        chatId: sql`coalesce(v.chat_id, ${inboundMessages.chatId})`,
-        personId: sql`coalesce(v.person_id, ${inboundMessages.personId})`,
+        status: sql`${nth('statuses', 'text')}::inbound_status`,
+        outcome: nth('outcomes', 'text'),
+        classification: sql`${nth('classifications', 'text')}::jsonb`,
+        caseId: sql`coalesce(${nth('caseIds', 'int')}, ${inboundMessages.caseId})`,
+        chatId: sql`coalesce(${nth('chatIds', 'int')}, ${inboundMessages.chatId})`,
+        personId: sql`coalesce(${nth('personIds', 'int')}, ${inboundMessages.personId})`,
         processedAt: sql`${sql.placeholder('at')}::timestamptz`,
         error: null,
       })
-      .from(
-        sql`unnest(${sql.placeholder('ids')}::bigint[], ${sql.placeholder('statuses')}::text[], ${sql.placeholder('outcomes')}::text[], ${sql.placeholder('classifications')}::text[], ${sql.placeholder('caseIds')}::int[], ${sql.placeholder('chatIds')}::int[], ${sql.placeholder('personIds')}::int[]) as v(id, status, outcome, classification, case_id, chat_id, person_id)`,
-      )
-      .where(sql`${inboundMessages.id} = v.id`)
+      .where(sql`${inboundMessages.id} = any(${sql.placeholder('ids')}::bigint[])`)
       .prepare('inbox_finish_many'),
   );
   const finishBatched = createBatcher<Finish, void>(async (items) => {

@@ -27,9 +27,16 @@ export function createOutboundRepository(db: Db) {
   const markSentMany = preparedOnce(() =>
     db
       .update(outboundMessages)
-      .set({ status: 'sent', platformMessageId: sql`v.pid`, sentAt: sql`${sql.placeholder('at')}::timestamptz`, attempts: sql`${outboundMessages.attempts} + 1` })
-      .from(sql`unnest(${sql.placeholder('ids')}::bigint[], ${sql.placeholder('pids')}::text[]) as v(id, pid)`)
-      .where(sql`${outboundMessages.id} = v.id`)
+      // Rows found by `id = any(…)` (an index lookup whatever the planner guesses of the array's
+      // length; a join with `unnest` could be planned as a hash join over the whole table), each
+      // row's value picked by its position in the arrays.
+      .set({
+        status: 'sent',
+        platformMessageId: sql`(${sql.placeholder('pids')}::text[])[array_position(${sql.placeholder('ids')}::bigint[], ${outboundMessages.id})]`,
+        sentAt: sql`${sql.placeholder('at')}::timestamptz`,
+        attempts: sql`${outboundMessages.attempts} + 1`,
+      })
+      .where(sql`${outboundMessages.id} = any(${sql.placeholder('ids')}::bigint[])`)
       .prepare('outbound_mark_sent_many'),
   );
   const markSentBatched = createBatcher<{ id: number; platformMessageId: string }, void>(async (items) => {
