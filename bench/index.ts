@@ -6,7 +6,7 @@
  *   → intake job: classify with the offline engine → case opened → reply queued), on the
  *   PostgreSQL queue backend and on Redis. Sustained cases/s with as many messages in flight
  *   as the producers can push, and p50/p99 latency (post → intake job completed, i.e. the
- *   reply recorded and its send job queued) at a fixed offered load (--rate messages/s for
+ *   reply recorded and handed over for sending: sent directly, or its send job queued) at a fixed offered load (--rate messages/s for
  *   --seconds). Beside it the raw BullMQ throughput of no-op jobs on the same backend, added
  *   with the same options and the same worker concurrency: the ceiling, and the ratio.
  * - classification: messages/s of the offline classifier on one core (this thread).
