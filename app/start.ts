@@ -156,7 +156,7 @@ export async function startJiesu(config: Config, opts: StartOptions): Promise<Ru
     await workers.start();
 
     for (const ch of channels.values()) {
-      await ch.start({ onMessage: async (m) => void (await workers.ingest.receive(m)) });
+      await ch.start({ onMessage: async (m) => void (await workers.ingest.receive(m)), onChatMoved: (move) => workers.moveChat(move) });
       cleanups.push({ name: `channel ${ch.name}`, run: () => ch.stop() });
     }
     // Before the channels stop: sends under way finish (or fall back to their jobs).

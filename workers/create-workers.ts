@@ -4,7 +4,7 @@
  */
 import type { Job } from 'bullmq';
 import type { Classifier, TaxonomyEntry } from '../core/classification/types.js';
-import type { ChatChannel } from '../core/messaging/channel.js';
+import type { ChatChannel, ChatMove } from '../core/messaging/channel.js';
 import type { Database } from '../db/client.js';
 import { createCaseRepository } from '../db/repositories/case-repository.js';
 import { createDirectoryRepository } from '../db/repositories/directory-repository.js';
@@ -225,6 +225,17 @@ export function createWorkers(opts: WorkersOptions) {
     cases: { service: caseService, sla: slaService, dispatch: scheduleDispatch },
     notices,
     reports,
+    /**
+     * A platform moved a chat to a new id (a Telegram group upgraded to a supergroup): the chat
+     * keeps its binding; what arrived under the new id and was ignored as unbound is taken in again.
+     */
+    async moveChat(move: ChatMove): Promise<void> {
+      const { moved, reprocess } = await directory.moveChat(move.channel, move.fromChatId, move.toChatId);
+      if (!moved) return;
+      logger.info({ ...move, reprocess: reprocess.length }, 'chat moved to a new id');
+      // Their first intake jobs finished (as ignored): new job ids, so the queue takes them again.
+      for (const id of reprocess) await intakeQueue.add('intake', { inboundId: id }, { ...jobOptions, jobId: `${jobIds.intake(id)}-moved` });
+    },
     /** Hand a recorded outbound message over for sending: at once where possible, else its send job. */
     sendRecorded: enqueueSend,
     /** Stop sending directly; resolves when the direct sends under way have finished (sent or queued). */

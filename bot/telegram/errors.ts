@@ -27,5 +27,19 @@ export function toChannelSendError(err: unknown): ChannelSendError {
   return new ChannelSendError(`telegram: ${err instanceof Error ? err.message : String(err)}`, true);
 }
 
+/**
+ * Telegram's answer to a call on a group that became a supergroup: the new chat id. Retryable:
+ * the chat is moved (see TelegramChannel.moved) and the message goes to the new id.
+ */
+export class ChatMovedError extends ChannelSendError {
+  override name = 'ChatMovedError';
+  constructor(
+    readonly fromChatId: string,
+    readonly toChatId: string,
+  ) {
+    super(`telegram: group ${fromChatId} was upgraded to supergroup ${toChatId}`, true);
+  }
+}
+
 /** Editing a message into exactly what it already shows is not a failure. */
 export const isNotModified = (err: unknown): boolean => err instanceof GrammyError && /message is not modified/i.test(err.description);

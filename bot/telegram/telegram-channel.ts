@@ -9,7 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { autoRetry } from '@grammyjs/auto-retry';
 import { run, sequentialize, type RunnerHandle } from '@grammyjs/runner';
-import { Bot, InputFile, webhookCallback, type Transformer } from 'grammy';
+import { Bot, GrammyError, InputFile, webhookCallback, type Transformer } from 'grammy';
 import type { InlineKeyboardMarkup, MessageEntity, UserFromGetMe } from 'grammy/types';
 import {
   ChannelSendError,
@@ -21,7 +21,7 @@ import {
   type SendResult,
 } from '../../core/messaging/channel.js';
 import { COMMANDS_GROUP, COMMANDS_PRIVATE } from './command-menu.js';
-import { isNotModified, toChannelSendError } from './errors.js';
+import { ChatMovedError, isNotModified, toChannelSendError } from './errors.js';
 import { SendLimiter } from './send-limiter.js';
 import { TELEGRAM_MAX_CAPTION, TELEGRAM_MAX_TEXT, splitText, truncateText } from './split-text.js';
 import { UNSUPPORTED_REPLY, callbackToInbound, messageToInbound, type Mapped } from './to-inbound.js';
@@ -170,6 +170,17 @@ export class TelegramChannel implements ChatChannel {
   }
 
   async send(message: OutboundMessage): Promise<SendResult> {
+    try {
+      return await this.sendOnce(message);
+    } catch (err) {
+      // Sent to a group that became a supergroup (the move not yet seen): move it, send there.
+      if (!(err instanceof ChatMovedError)) throw err;
+      await this.moved(message.chatId, err.toChatId);
+      return this.sendOnce({ ...message, chatId: err.toChatId });
+    }
+  }
+
+  private async sendOnce(message: OutboundMessage): Promise<SendResult> {
     // A refusal shown as an alert on the press is not repeated in the chat.
     if (message.answersAction && (await this.answerPress(message)) === 'alert') return { messageId: message.answersAction.messageId };
     const chatId = message.chatId;
@@ -230,6 +241,8 @@ export class TelegramChannel implements ChatChannel {
       }
     } catch (err) {
       if (err instanceof ChannelSendError && /message is not modified/i.test(err.message)) return;
+      // The chat moved: recorded, and the job's retry edits in the new chat.
+      if (err instanceof ChatMovedError) await this.moved(err.fromChatId, err.toChatId);
       throw err;
     }
   }
@@ -304,6 +317,12 @@ export class TelegramChannel implements ChatChannel {
     }
   }
 
+  /** A group upgraded to a supergroup: its chat keeps its binding under the new id. */
+  private async moved(fromChatId: string, toChatId: string): Promise<void> {
+    this.opts.logger.info({ fromChatId, toChatId }, 'telegram group upgraded to a supergroup');
+    await this.handlers?.onChatMoved?.({ channel: 'telegram', fromChatId, toChatId });
+  }
+
   /** Store one inbound message, retrying briefly: in polling mode nothing redelivers it. */
   private async deliver(m: InboundMessage): Promise<void> {
     const handlers = this.handlers;
@@ -321,6 +340,7 @@ export class TelegramChannel implements ChatChannel {
 
   private async onMapped(mapped: Mapped): Promise<void> {
     if (mapped.kind === 'message') return this.deliver(mapped.message);
+    if (mapped.kind === 'moved') return this.moved(mapped.fromChatId, mapped.toChatId);
     if (mapped.kind === 'unsupported' && mapped.chatKind === 'direct') {
       // Not a case, not stored: a hint at the edge, like the platform's own "can't display".
       await this.send({ chatId: mapped.chatId, text: UNSUPPORTED_REPLY }).catch((err) =>
@@ -336,6 +356,8 @@ export class TelegramChannel implements ChatChannel {
       return await fn();
     } catch (err) {
       if (isNotModified(err)) throw new ChannelSendError('telegram 400: message is not modified', false);
+      const movedTo = err instanceof GrammyError ? err.parameters?.migrate_to_chat_id : undefined;
+      if (movedTo !== undefined) throw new ChatMovedError(chatId, String(movedTo));
       const e = toChannelSendError(err);
       // A 429 that outlived auto-retry: hold this chat back as long as Telegram asked.
       if (e.retryAfterMs) this.limiter.pause(e.retryAfterMs, chatId);

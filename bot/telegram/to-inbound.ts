@@ -8,7 +8,9 @@ export type Mapped =
   | { kind: 'message'; message: InboundMessage }
   /** Something people send that Jiesu cannot read (sticker, voice, poll …). */
   | { kind: 'unsupported'; chatId: string; chatKind: 'group' | 'direct' }
-  | { kind: 'ignore'; reason: string };
+  | { kind: 'ignore'; reason: string }
+  /** The group became a supergroup with a new id (told in both: "to" in the old, "from" in the new). */
+  | { kind: 'moved'; fromChatId: string; toChatId: string };
 
 /** What the bot knows about itself (from getMe), to read commands addressed to it. */
 export interface BotSelf {
@@ -47,6 +49,8 @@ const UNSUPPORTED_KEYS = ['sticker', 'voice', 'audio', 'video', 'video_note', 'a
 export function messageToInbound(msg: Message, self: BotSelf): Mapped {
   const kind = chatKindOf(msg.chat);
   if (!kind) return { kind: 'ignore', reason: 'not a group or private chat' };
+  if (msg.migrate_to_chat_id !== undefined) return { kind: 'moved', fromChatId: String(msg.chat.id), toChatId: String(msg.migrate_to_chat_id) };
+  if (msg.migrate_from_chat_id !== undefined) return { kind: 'moved', fromChatId: String(msg.migrate_from_chat_id), toChatId: String(msg.chat.id) };
   const from = msg.from;
   if (!from || from.is_bot) return { kind: 'ignore', reason: 'no human sender' };
   const chatId = String(msg.chat.id);

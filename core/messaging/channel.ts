@@ -70,8 +70,17 @@ export interface ChannelCapabilities {
 }
 
 /** What a channel calls when something arrives. Resolves once the message is stored. */
+/** A platform gave a chat a new id (a Telegram group upgraded to a supergroup). */
+export interface ChatMove {
+  channel: ChannelName;
+  fromChatId: string;
+  toChatId: string;
+}
+
 export interface ChannelHandlers {
   onMessage(message: InboundMessage): Promise<void>;
+  /** The chat keeps its binding, members and history under its new id. */
+  onChatMoved?(move: ChatMove): Promise<void>;
 }
 
 export interface ChatChannel {

@@ -2,7 +2,7 @@ import { and, asc, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { preparedOnce } from './prepared.js';
 import { cachedByKey } from './reference-cache.js';
-import { chatMembers, chats, identities, orgNodes, people, roleAssignments } from '../schema.js';
+import { chatMembers, chats, identities, inboundMessages, orgNodes, outboundMessages, people, roleAssignments } from '../schema.js';
 
 export type ChatRow = typeof chats.$inferSelect;
 export type NodeRow = typeof orgNodes.$inferSelect;
@@ -26,6 +26,35 @@ export function createDirectoryRepository(db: Db) {
   );
   const nameOf = cachedByKey(async (personId: number) => (await db.select({ n: people.displayName }).from(people).where(eq(people.id, personId)))[0]?.n);
   return {
+    /**
+     * A chat's new platform id (a Telegram group upgraded to a supergroup): the chat keeps its
+     * row, so its binding, members, cases and history; messages not yet sent go to the new id.
+     * A row the new id already got (messages there before the move was seen: an unbound chat)
+     * is set aside, and the messages it ignored as unbound are handed back for intake.
+     * Returns those messages' ids; nothing happens when the old id is unknown or already moved.
+     */
+    async moveChat(channel: string, fromChatId: string, toChatId: string): Promise<{ moved: boolean; reprocess: number[] }> {
+      return db.transaction(async (tx) => {
+        const [old] = await tx.select().from(chats).where(and(eq(chats.channel, channel), eq(chats.platformChatId, fromChatId))).for('update');
+        if (!old || fromChatId === toChatId) return { moved: false, reprocess: [] };
+        await tx
+          .update(chats)
+          .set({ platformChatId: `${toChatId}#superseded-by-${old.id}` })
+          .where(and(eq(chats.channel, channel), eq(chats.platformChatId, toChatId)));
+        await tx.update(chats).set({ platformChatId: toChatId }).where(eq(chats.id, old.id));
+        await tx
+          .update(outboundMessages)
+          .set({ platformChatId: toChatId, chatId: old.id })
+          .where(and(eq(outboundMessages.channel, channel), eq(outboundMessages.platformChatId, fromChatId), eq(outboundMessages.status, 'pending')));
+        const again = await tx
+          .update(inboundMessages)
+          .set({ status: 'received', outcome: null, processedAt: null })
+          .where(and(eq(inboundMessages.channel, channel), eq(inboundMessages.platformChatId, toChatId), eq(inboundMessages.status, 'ignored'), eq(inboundMessages.outcome, 'unbound_chat')))
+          .returning({ id: inboundMessages.id });
+        return { moved: true, reprocess: again.map((r) => r.id) };
+      });
+    },
+
     /** The chat row for a platform chat, created on first sight (unbound). */
     async ensureChat(input: {
       channel: string;
