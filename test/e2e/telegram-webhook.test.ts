@@ -96,6 +96,8 @@ describe('Telegram in webhook mode, mounted on Jiesu’s HTTP server', () => {
       const OLD = -4002;
       const NEW = -1001000004002;
       await bindGroup(OLD);
+      // Nothing else on its way to Telegram: the refusal below is for this group's receipt.
+      await eventually(async () => (await db.sql<{ n: number }[]>`select count(*)::int as n from outbound_messages where channel = 'telegram' and status = 'pending'`)[0]!.n === 0);
       api.failNext('sendMessage', { ok: false, error_code: 400, description: 'Bad Request: group chat was upgraded to a supergroup chat', parameters: { migrate_to_chat_id: NEW } });
       await post(groupMessage(OLD, { text: '7号楼的电梯坏了，老人上下楼很困难' }), headers);
       const receipt = await eventually(async () => botMessages(tg, NEW).find((m) => /工单 #\d+/.test(m.text ?? '')));
