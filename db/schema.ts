@@ -438,7 +438,8 @@ export const noticeDeliveries = pgTable(
   },
   (t) => [
     uniqueIndex('notice_deliveries_uq').on(t.noticeId, t.chatId),
-    index('notice_deliveries_chat_idx').on(t.chatId),
+    // A chat's recent deliveries (is this "1" the answer to a notice?), however many it ever had.
+    index('notice_deliveries_chat_time_idx').on(t.chatId, t.updatedAt),
     index('notice_deliveries_pending_idx').on(t.noticeId).where(sql`status = 'pending'`),
   ],
 );

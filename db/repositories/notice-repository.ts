@@ -244,7 +244,10 @@ export function createNoticeRepository(db: Db) {
       return new Set(rows.map((r) => r.p));
     },
 
-    /** The newest notice needing confirmation that reached this chat since `since`. */
+    /**
+     * The newest notice needing confirmation that reached this chat since `since`: through
+     * notice_deliveries_chat_time_idx, only the chat's deliveries since then (migration 0011).
+     */
     async latestAckable(chatId: number, since: Date): Promise<NoticeRow | undefined> {
       const [row] = await db
         .select({ n: notices })

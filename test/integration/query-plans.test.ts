@@ -230,7 +230,7 @@ describe('statements on growing tables use an index', () => {
       ['get', () => notices.get(1)],
       // A "1" or a button press confirming a notice, in any chat.
       ['noticeForMessage', () => notices.noticeForMessage(group!, 'm-1'), 'outbound_platform_msg_idx'],
-      ['latestAckable', () => notices.latestAckable(group!.id, since)],
+      ['latestAckable', () => notices.latestAckable(group!.id, since), 'notice_deliveries_chat_time_idx'],
       ['delivery', () => notices.delivery(1, group!.id)],
       // Fan-out and one delivery job per target chat.
       ['startSending', () => notices.startSending(none)],
