@@ -17,8 +17,10 @@ export const DEFAULT_DIRECT_SENDS = 32;
  * all: a new case's receipt and task card went out as three queue jobs, on top of its intake.
  *
  * A send job for a row that is being sent directly here waits (see `sendingDirectly`), so a
- * sweeper's re-queue of a slow send cannot send it twice in this process; the sweeper's grace
- * period is longer than any channel's own wait (Telegram's limiter 10 s, WeChat's pacer 60 s).
+ * sweeper's re-queue of a slow send cannot send it twice in this process. In another process it
+ * could: the sweeper's grace period (60 s by default) is longer than Telegram's limiter waits
+ * (10 s), and a WeChat send, whose pacer may wait up to 60 s, has only the one process with the
+ * login to run its job, where it waits.
  */
 export function createDirectSender(deps: {
   /** Which channels this process can send on (and runs the send processors of). */
@@ -62,5 +64,3 @@ export function createDirectSender(deps: {
     },
   };
 }
-
-export type DirectSender = ReturnType<typeof createDirectSender>;

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, eq, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { outboundMessages, type OutboundPayload } from '../schema.js';
 import { createBatcher } from './batcher.js';
