@@ -15,7 +15,7 @@ import { createKeywordClassifier } from '../../core/classification/keyword-class
 import { prepareText } from '../../core/intake/prepare-text.js';
 import { loadTaxonomy } from '../../app/load-taxonomy.js';
 import { ChannelSendError, type ChatChannel, type OutboundMessage } from '../../core/messaging/channel.js';
-import { startFakeOpenAi, type FakeOpenAi, type FakeOpenAiBehaviour } from '../support/fake-openai.js';
+import { startFakeOpenAi, type FakeOpenAiBehaviour } from '../support/fake-openai.js';
 import { burst, burstText, expectAllAccountedFor, residentSpeakers } from '../support/faults.js';
 import { startPipeline } from '../support/pipeline.js';
 import { eachQueueBackend } from '../support/test-database.js';
