@@ -45,13 +45,21 @@ export function createSweepProcessor(deps: {
  * Queue a job for the sweeper. Added like any other; but when a job under that id has failed
  * for good although its row is still unfinished, the failure was never recorded (the database
  * was down for longer than the job's retries), and the kept failed job would make the add a
- * no-op for days: it is retried, with fresh attempts. The normal path only adds.
+ * no-op for days: it is retried, with fresh attempts. A kept completed job under that id is
+ * removed first, for the same reason. The normal path only adds.
  */
 /** How many times the sweeper gives a failed job fresh attempts. */
 export const MAX_REQUEUES = 5;
 
 export async function requeue<T>(queue: JobQueue<T>, name: string, data: T, opts: JobsOptions & { jobId: string }): Promise<void> {
-  if ((await queue.getJobState(opts.jobId)) === 'failed') {
+  const state = await queue.getJobState(opts.jobId);
+  if (state === 'completed') {
+    // Its row is unfinished although its job completed: the job found the row in another state
+    // (a sweep that raced the job's last failure retried it just after the failure was
+    // recorded, and it skipped), and the row changed since. The kept job would make the add a
+    // no-op for an hour: it goes, and the job runs again (it does nothing if the row is done).
+    await queue.remove(opts.jobId).catch(() => {});
+  } else if (state === 'failed') {
     const job = await queue.getJob(opts.jobId);
     if (job) {
       // Not for ever: after MAX_REQUEUES rounds the job stays failed, for an operator to see

@@ -162,6 +162,27 @@ eachQueueBackend((backend) => {
       }
     });
 
+    it('the sweeper runs again a send job that completed while its row was in another state', { timeout: 60_000 }, async () => {
+      const t = await setUp({ directSends: 0, sweepGraceMs: 0 });
+      try {
+        const id = await t.record('once more');
+        // The job finds the row failed (a sweep raced its last failure) and completes without sending.
+        await t.database.sql`update outbound_messages set status = 'failed' where id = ${id}`;
+        await t.workers.sendRecorded({ id, channel: 'sim' });
+        await eventually(async () => (await t.sendJobs()) === 1 && (await t.outbound.get(id))?.status === 'failed');
+        await new Promise((r) => setTimeout(r, 300));
+        expect(t.ctl.sent).toHaveLength(0);
+        // The row is pending again (the failure was never recorded, in the case the sweeper is for).
+        await t.database.sql`update outbound_messages set status = 'pending' where id = ${id}`;
+        await new Promise((r) => setTimeout(r, 50));
+        await t.workers.sweep();
+        await eventually(async () => (await t.outbound.get(id))?.status === 'sent');
+        expect(t.ctl.sent.map((m) => m.text)).toEqual(['once more']);
+      } finally {
+        await t.stop();
+      }
+    });
+
     it('with direct sends off every message takes its send job', { timeout: 60_000 }, async () => {
       const t = await setUp({ directSends: 0 });
       try {
