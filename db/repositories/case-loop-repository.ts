@@ -71,8 +71,8 @@ function eventValues(r: ReturnType<typeof eventRow>) {
 
 /** Reads and writes for the closed loop: transitions with their events, people to route to. */
 export function createCaseLoopRepository(db: Db) {
-  // The statements of every new case and every merged report, built once (see prepared.ts).
-  // A placeholder compared with a column is sent as given (no column mapping): times go as ISO text.
+  // The statements of every new case and every merged report, built once (see prepared.ts for
+  // how placeholders map values).
   const q = {
     byId: preparedOnce(() => db.select().from(cases).where(eq(cases.id, sql.placeholder('id'))).prepare('loop_by_id')),
     reporters: preparedOnce(() =>
@@ -266,12 +266,13 @@ export function createCaseLoopRepository(db: Db) {
       version?: number;
     }): Promise<{ caseRow: CaseRow; eventId: number }> {
       return db.transaction(async (tx) => {
-        // The update and the event go out together; if the update found nothing (a conflict)
-        // the event is rolled back with the transaction.
-        // Only the columns the patch sets (as the query builder would: undefined is no change).
-        const patch = Object.entries(input.patch ?? {}).filter(([k, v]) => v !== undefined && k !== 'updatedAt' && k !== 'version') as [PatchKey, unknown][];
+        // Only the columns the patch sets (as the query builder would: undefined is no change), in
+        // a fixed order, so the same set of columns is one statement whoever patches it.
+        const patch = (Object.entries(input.patch ?? {}).filter(([k, v]) => v !== undefined && k !== 'updatedAt' && k !== 'version') as [PatchKey, unknown][]).sort(([a], [b]) => (a < b ? -1 : 1));
         const values: Record<string, unknown> = { id: input.caseId, from: input.from, to: input.to, at: input.at.toISOString(), version: input.version ?? null };
         for (const [k, v] of patch) values[`p_${k}`] = v === null ? null : cases[k].mapToDriverValue(v as never);
+        // The update and the event go out together; if the update found nothing (a conflict)
+        // the event is rolled back with the transaction.
         const [[updated], [ev]] = await Promise.all([
           transitionUpdate(
             patch.map(([k]) => k),

@@ -52,7 +52,7 @@ export function createOutboundRepository(db: Db) {
       .returning({ id: outboundMessages.id })
       .prepare('outbound_amend_pending_text'),
   );
-  // Every reply and notification outside a transaction: built once (see prepared.ts).
+  // Every reply and notification: built once (see prepared.ts).
   const insertPrepared = preparedOnce(() =>
     db
       .insert(outboundMessages)
@@ -71,23 +71,20 @@ export function createOutboundRepository(db: Db) {
       .returning()
       .prepare('outbound_record'),
   );
-  async function record(row: NewOutbound & { payload: OutboundPayload }, tx: Db = db): Promise<{ id: number; inserted?: OutboundRow }> {
-    const [ins] =
-      tx === db
-        ? await insertPrepared({
-            dedupeKey: row.dedupeKey,
-            channel: row.channel,
-            chatId: row.chatId ?? null,
-            platformChatId: row.platformChatId,
-            kind: row.kind ?? 'send',
-            editsOutboundId: row.editsOutboundId ?? null,
-            payload: row.payload,
-            caseId: row.caseId ?? null,
-            noticeId: row.noticeId ?? null,
-          })
-        : await tx.insert(outboundMessages).values(row).onConflictDoNothing({ target: outboundMessages.dedupeKey }).returning();
+  async function record(row: NewOutbound & { payload: OutboundPayload }): Promise<{ id: number; inserted?: OutboundRow }> {
+    const [ins] = await insertPrepared({
+      dedupeKey: row.dedupeKey,
+      channel: row.channel,
+      chatId: row.chatId ?? null,
+      platformChatId: row.platformChatId,
+      kind: row.kind ?? 'send',
+      editsOutboundId: row.editsOutboundId ?? null,
+      payload: row.payload,
+      caseId: row.caseId ?? null,
+      noticeId: row.noticeId ?? null,
+    });
     if (ins) return { id: ins.id, inserted: ins };
-    const [existing] = await tx
+    const [existing] = await db
       .select({ id: outboundMessages.id })
       .from(outboundMessages)
       .where(eq(outboundMessages.dedupeKey, row.dedupeKey));
@@ -96,8 +93,8 @@ export function createOutboundRepository(db: Db) {
 
   return {
     /** Insert once per dedupe key; returns the row id either way. */
-    async enqueue(row: NewOutbound & { payload: OutboundPayload }, tx: Db = db): Promise<number> {
-      return (await record(row, tx)).id;
+    async enqueue(row: NewOutbound & { payload: OutboundPayload }): Promise<number> {
+      return (await record(row)).id;
     },
 
     record,
