@@ -472,6 +472,10 @@ export const simMessages = pgTable(
     replyTo: bigint('reply_to', { mode: 'number' }),
     editedAt: ts('edited_at'),
     at: createdAt(),
+    /** The sender's key (OutboundMessage.idempotencyKey): one message per key, however often sent. */
+    sendKey: text('send_key'),
+    /** How many times the message with this key was sent (1: once, as it should be). */
+    deliveries: integer('deliveries').notNull().default(1),
   },
-  (t) => [index('sim_messages_chat_idx').on(t.chatId, t.id)],
+  (t) => [index('sim_messages_chat_idx').on(t.chatId, t.id), uniqueIndex('sim_messages_send_key_idx').on(t.sendKey)],
 );

@@ -71,6 +71,7 @@ export function createSendProcessor(deps: {
       replyToMessageId: row.payload.replyToPlatformMessageId,
       mentions: row.payload.mentions?.map((m) => ({ id: m.platformUserId, name: m.name })),
       answersAction: row.payload.answersAction && { messageId: row.payload.answersAction.platformMessageId, alert: row.payload.answersAction.alert },
+      idempotencyKey: `outbound-${row.id}`,
     };
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     try {

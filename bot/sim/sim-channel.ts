@@ -158,6 +158,7 @@ export class SimChannel implements ChatChannel {
         buttons: message.buttons?.flat() ?? null,
         photo: message.photo ?? null,
         replyTo: message.replyToMessageId && /^\d+$/.test(message.replyToMessageId) ? Number(message.replyToMessageId) : null,
+        sendKey: message.idempotencyKey ?? null,
       })
       .catch((err: unknown) => {
         throw new ChannelSendError(`sim send failed: ${String(err)}`, true);

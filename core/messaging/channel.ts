@@ -54,6 +54,13 @@ export interface OutboundMessage {
    * chat too, otherwise. Other channels send the message as usual.
    */
   answersAction?: { messageId: string; alert: boolean };
+  /**
+   * The same for every attempt at sending one message. A platform that can deliver once per key
+   * (the sim) does, so a send retried after an answer that never came (the platform took the
+   * message, the connection dropped before it said so) is not shown twice. Telegram and WeChat
+   * have no such key: there such a retry delivers the message again (at-least-once).
+   */
+  idempotencyKey?: string;
 }
 
 export interface SendResult {

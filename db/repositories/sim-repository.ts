@@ -6,7 +6,7 @@ import { preparedOnce } from './prepared.js';
 
 export type SimMessageRow = typeof simMessages.$inferSelect;
 /** A transcript line to add (its id and time are the table's). */
-export type SimInsert = Pick<typeof simMessages.$inferInsert, 'chatId' | 'fromId' | 'text' | 'buttons' | 'photo' | 'location' | 'replyTo'>;
+export type SimInsert = Pick<typeof simMessages.$inferInsert, 'chatId' | 'fromId' | 'text' | 'buttons' | 'photo' | 'location' | 'replyTo' | 'sendKey'>;
 
 export interface SimChatView {
   id: string;
@@ -18,25 +18,42 @@ export interface SimChatView {
 
 /** The sim channel's storage: its transcript, and the directory read as a chat list. */
 export function createSimRepository(db: Db) {
-  // Messages written at the same moment (the bot's sends, residents posting) go in one insert;
-  // PostgreSQL returns a multi-row insert's rows in the order of its values.
+  // Messages written at the same moment (the bot's sends, residents posting) go in one insert.
   // Built once for any number of rows (see prepared.ts): one array per column, JSON as text.
+  // A message with a send key the transcript has already is not added again: its row is
+  // returned, with one more delivery counted (a sender that could not tell whether its send
+  // was taken sends again; see OutboundMessage.idempotencyKey).
   const ph = sql.placeholder;
   const insertMany = preparedOnce(() =>
     db
       .insert(simMessages)
       .select(
         // Every column in the table's order; ids drawn over the rows in the arrays' order.
-        sql`select nextval(pg_get_serial_sequence('sim_messages', 'id')), chat_id, from_id, text, buttons::jsonb, photo, location::jsonb, reply_to, null::timestamptz, now()
-          from (select * from unnest(${ph('chatIds')}::text[], ${ph('fromIds')}::text[], ${ph('texts')}::text[], ${ph('buttons')}::text[], ${ph('photos')}::text[], ${ph('locations')}::text[], ${ph('replyTos')}::bigint[])
-            with ordinality as u(chat_id, from_id, text, buttons, photo, location, reply_to, ord) order by ord) v`,
+        sql`select nextval(pg_get_serial_sequence('sim_messages', 'id')), chat_id, from_id, text, buttons::jsonb, photo, location::jsonb, reply_to, null::timestamptz, now(), send_key, deliveries
+          from (select * from unnest(${ph('chatIds')}::text[], ${ph('fromIds')}::text[], ${ph('texts')}::text[], ${ph('buttons')}::text[], ${ph('photos')}::text[], ${ph('locations')}::text[], ${ph('replyTos')}::bigint[], ${ph('sendKeys')}::text[], ${ph('deliveries')}::int[])
+            with ordinality as u(chat_id, from_id, text, buttons, photo, location, reply_to, send_key, deliveries, ord) order by ord) v`,
       )
+      .onConflictDoUpdate({ target: simMessages.sendKey, set: { deliveries: sql`sim_messages.deliveries + excluded.deliveries` } })
       .returning()
       .prepare('sim_insert_many'),
   );
   const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
-  const insertBatched = createBatcher<SimInsert, SimMessageRow>(async (rows) => {
-    const inserted = await insertMany({
+  const insertBatched = createBatcher<SimInsert, SimMessageRow>(async (items) => {
+    // One value row per send key (an upsert may touch a row once per statement).
+    const rows: SimInsert[] = [];
+    const deliveries: number[] = [];
+    const byKey = new Map<string, number>();
+    for (const r of items) {
+      const at = r.sendKey ? byKey.get(r.sendKey) : undefined;
+      if (at !== undefined) {
+        deliveries[at]!++;
+        continue;
+      }
+      if (r.sendKey) byKey.set(r.sendKey, rows.length);
+      rows.push(r);
+      deliveries.push(1);
+    }
+    const written = await insertMany({
       chatIds: rows.map((r) => r.chatId),
       fromIds: rows.map((r) => r.fromId),
       texts: rows.map((r) => r.text ?? ''),
@@ -44,9 +61,15 @@ export function createSimRepository(db: Db) {
       photos: rows.map((r) => r.photo ?? null),
       locations: rows.map((r) => json(r.location)),
       replyTos: rows.map((r) => r.replyTo ?? null),
+      sendKeys: rows.map((r) => r.sendKey ?? null),
+      deliveries,
     });
-    // Ids are drawn in the order the rows are inserted, which is the order of the arrays.
-    return inserted.sort((a, b) => a.id - b.id);
+    // Keyed rows are found by key (one may be an older row); the others were all inserted, and
+    // their ids were drawn in the order of the arrays.
+    const keyed = new Map(written.flatMap((w) => (w.sendKey ? [[w.sendKey, w] as const] : [])));
+    const fresh = written.filter((w) => !w.sendKey).sort((a, b) => a.id - b.id);
+    let next = 0;
+    return items.map((r) => (r.sendKey ? keyed.get(r.sendKey) : fresh[next++])!);
   });
   return {
     async chats(): Promise<SimChatView[]> {

@@ -83,4 +83,23 @@ describe('batched repository calls', () => {
     expect(rows.map((r) => r.text)).toEqual(['一', '二', '三', '四']);
     expect([...rows.map((r) => r.id)]).toEqual([...rows.map((r) => r.id)].sort((p, q) => p - q));
   });
+
+  it('adds a sim message with a send key once, however often and however batched it is sent; unkeyed messages keep their order around it', async () => {
+    const sim = createSimRepository(db.db);
+    const first = await sim.insert({ chatId: 'g-keys', fromId: 'bot', text: '回执', sendKey: 'outbound-1' });
+    // A retry of the same send (its answer was lost) alongside new messages and a duplicate in the same batch.
+    const rows = await Promise.all([
+      sim.insert({ chatId: 'g-keys', fromId: 'u1', text: '甲' }),
+      sim.insert({ chatId: 'g-keys', fromId: 'bot', text: '回执', sendKey: 'outbound-1' }),
+      sim.insert({ chatId: 'g-keys', fromId: 'bot', text: '任务卡', sendKey: 'outbound-2' }),
+      sim.insert({ chatId: 'g-keys', fromId: 'u1', text: '乙' }),
+      sim.insert({ chatId: 'g-keys', fromId: 'bot', text: '任务卡', sendKey: 'outbound-2' }),
+    ]);
+    expect(rows.map((r) => r.text)).toEqual(['甲', '回执', '任务卡', '乙', '任务卡']);
+    expect(rows[1]!.id).toBe(first.id);
+    expect(rows[4]!.id).toBe(rows[2]!.id);
+    expect(rows[3]!.id).toBeGreaterThan(rows[0]!.id);
+    const transcript = await sim.list('g-keys', 0);
+    expect(transcript.map((r) => [r.text, r.deliveries])).toEqual([['回执', 2], ['甲', 1], ['任务卡', 2], ['乙', 1]]);
+  });
 });
