@@ -17,6 +17,7 @@ import {
   type DefaultModels,
   type ExampleRow,
 } from '../../core/classification/default-model.js';
+import { jiebaSegmenter } from './jieba-segmenter.js';
 import { createLlmClassifier, type LlmEndpointOptions, type LlmStats } from './llm-classifier.js';
 
 export interface ClassifierLogger {
@@ -100,14 +101,14 @@ async function trainOrLoad(
       const state = JSON.parse(await readFile(cacheFile, 'utf8'));
       if (state?.fingerprint === fp) {
         logger?.debug?.({ cacheFile }, 'loaded cached classifier models');
-        return defaultModelsFromJSON(state);
+        return defaultModelsFromJSON(state, jiebaSegmenter());
       }
     } catch {
       // no cache yet, or unreadable: train
     }
   }
   const t0 = performance.now();
-  const models = trainDefaultModels(taxonomy, examples);
+  const models = trainDefaultModels(taxonomy, examples, DEFAULT_CHAT_MODEL_OPTIONS, jiebaSegmenter());
   logger?.info({ examples: examples.length, ms: Math.round(performance.now() - t0) }, 'trained offline classifier');
   if (cacheFile && cacheDir) {
     try {

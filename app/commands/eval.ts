@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { parseLabelledCsv, type IdLabelText } from '../../core/classification/csv.js';
 import { evaluate, groupedFolds, type EvalReport } from '../../core/classification/metrics.js';
+import { jiebaSegmenter } from '../classifier/jieba-segmenter.js';
 import { trainTextModel, type TextModel, type TextModelOptions } from '../../core/classification/text-model.js';
 import type { Classification, Classifier, TaxonomyEntry } from '../../core/classification/types.js';
 import { createLlmClassifier } from '../classifier/llm-classifier.js';
@@ -108,7 +109,7 @@ export async function runEval(argv: string[], io: CommandIo): Promise<number> {
 
     const test = await readCsv(a.test!);
     const t0 = performance.now();
-    const model = trainTextModel(train, modelOptions);
+    const model = trainTextModel(train, modelOptions, jiebaSegmenter());
     const trainSeconds = (performance.now() - t0) / 1000;
     let classifier: Classifier = modelClassifier(model);
     let llmStats: (() => unknown) | null = null;
@@ -194,7 +195,7 @@ async function runCv(
     const test = rows.filter((_, i) => fold[i] === f);
     if (test.length === 0) continue;
     const t0 = performance.now();
-    const model = trainTextModel(train, modelOptions);
+    const model = trainTextModel(train, modelOptions, jiebaSegmenter());
     trainSeconds += (performance.now() - t0) / 1000;
     const fg: string[] = [];
     const fp: string[] = [];

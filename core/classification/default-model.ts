@@ -2,6 +2,7 @@
  * Training of the default offline models from the taxonomy and labelled example rows.
  * Pure: the caller reads prompts/ and passes the parsed data in.
  */
+import type { WordSegmenter } from './segmenter.js';
 import type { TaxonomyEntry } from './types.js';
 import { TextModel, trainTextModel, type LabelledText, type TextModelOptions, type TextModelState } from './text-model.js';
 import { ACTIONABLE_LABEL, CHATTER_LABEL, createOfflineClassifier, type OfflineClassifier } from './offline-classifier.js';
@@ -58,6 +59,7 @@ export function trainDefaultModels(
   taxonomy: readonly TaxonomyEntry[],
   examples: readonly ExampleRow[],
   options: Partial<TextModelOptions> = DEFAULT_CHAT_MODEL_OPTIONS,
+  segmenter?: WordSegmenter,
 ): DefaultModels {
   const codes = new Set(taxonomy.map((e) => e.code));
   const actionable = examples.filter((r) => codes.has(r.label));
@@ -70,8 +72,8 @@ export function trainDefaultModels(
   if (new Set(typeRows.map((r) => r.label)).size < 2) throw new Error('need examples for at least two taxonomy codes');
   if (chatter.length === 0) throw new Error('need chatter examples to train the triage model');
   return {
-    typeModel: trainTextModel(typeRows, options),
-    triageModel: trainTextModel(triageRows, options),
+    typeModel: trainTextModel(typeRows, options, segmenter),
+    triageModel: trainTextModel(triageRows, options, segmenter),
   };
 }
 
@@ -108,7 +110,7 @@ export function defaultModelsToJSON(models: DefaultModels, fp: string): DefaultM
   };
 }
 
-export function defaultModelsFromJSON(state: DefaultModelsState): DefaultModels {
+export function defaultModelsFromJSON(state: DefaultModelsState, segmenter?: WordSegmenter): DefaultModels {
   if (!state || state.kind !== 'jiesu-default-models' || state.version !== 1) throw new Error('not a default-models state');
-  return { typeModel: TextModel.fromJSON(state.typeModel), triageModel: TextModel.fromJSON(state.triageModel) };
+  return { typeModel: TextModel.fromJSON(state.typeModel, segmenter), triageModel: TextModel.fromJSON(state.triageModel, segmenter) };
 }

@@ -1,10 +1,11 @@
 /**
- * Feature extraction: hashed character n-grams (and optional "word" tokens) with a
- * training vocabulary, (sublinear) TF-IDF weighting and L2 normalisation.
+ * Feature extraction: hashed character n-grams (and optional "word" tokens: latin/digit runs
+ * and skip-bigrams, or a segmenter's dictionary words) with a training vocabulary, (sublinear) TF-IDF weighting and L2 normalisation.
  * Pure: no I/O; deterministic.
  */
 import { normalizeText, titlePart } from './text.js';
 import { decodeF32, decodeI32, encodeF32, encodeI32 } from './codec.js';
+import { MissingSegmenterError, type WordSegmenter } from './segmenter.js';
 
 /** A sparse vector: parallel arrays of feature indices and values. */
 export interface SparseVector {
@@ -44,6 +45,11 @@ export interface FeatureOptions {
    * L2-normalised again (default false: one joint normalisation).
    */
   titleBlock: boolean;
+  /**
+   * Add the dictionary words (two characters or more) a word segmenter finds, in the text and
+   * in the title namespace (default false; the extractor then needs a `WordSegmenter`).
+   */
+  words: boolean;
 }
 
 export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = {
@@ -59,6 +65,7 @@ export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = {
   titleFeatures: 0,
   maxChars: 0,
   titleBlock: false,
+  words: false,
 };
 
 const FNV_OFFSET = 0x811c9dc5;
@@ -101,7 +108,7 @@ function isAsciiAlnum(cp: number): boolean {
  * Emit the raw feature hashes of a text (with repetition) through `emit`.
  * Exposed for tests; `FeatureExtractor` uses it for fitting and transforming.
  */
-export function forEachFeatureHash(text: string, opts: FeatureOptions, emit: (h: number) => void, salt = 0): void {
+export function forEachFeatureHash(text: string, opts: FeatureOptions, emit: (h: number) => void, salt = 0, segmenter?: WordSegmenter): void {
   let s = normalizeText(text);
   if (opts.foldDigits) s = s.replace(/[0-9]/g, '0');
   const cps: number[] = [];
@@ -122,6 +129,23 @@ export function forEachFeatureHash(text: string, opts: FeatureOptions, emit: (h:
       }
       h = mixHash(h, cp);
       if (n >= minN) emit(finalize(h, n + salt));
+    }
+  }
+  if (opts.words) {
+    if (!segmenter) throw new MissingSegmenterError();
+    for (const w of segmenter.cut(s)) {
+      let h = 0x2345671;
+      let n = 0;
+      for (const ch of w) {
+        const cp = ch.codePointAt(0)!;
+        if (!isWordChar(cp)) {
+          n = 0;
+          break;
+        }
+        h = mixHash(h, cp);
+        n++;
+      }
+      if (n >= 2) emit(finalize(h, 201 + salt));
     }
   }
   if (opts.wordFeatures && salt === 0) {
@@ -149,11 +173,11 @@ export function forEachFeatureHash(text: string, opts: FeatureOptions, emit: (h:
 const TITLE_SALT = 1000;
 
 /** All feature hashes of a text, including the title namespace when enabled. */
-function forEachAllHashes(text: string, opts: FeatureOptions, emit: (h: number, title: boolean) => void): void {
-  forEachFeatureHash(text, opts, (h) => emit(h, false));
+function forEachAllHashes(text: string, opts: FeatureOptions, emit: (h: number, title: boolean) => void, segmenter?: WordSegmenter): void {
+  forEachFeatureHash(text, opts, (h) => emit(h, false), 0, segmenter);
   if (opts.titleFeatures > 0) {
     const t = titlePart(normalizeText(text));
-    forEachFeatureHash(t, opts, (h) => emit(h, true), TITLE_SALT);
+    forEachFeatureHash(t, opts, (h) => emit(h, true), TITLE_SALT, segmenter);
   }
 }
 
@@ -173,8 +197,13 @@ export class FeatureExtractor {
   private idf: Float32Array = new Float32Array(0);
   private scratch: Float64Array = new Float64Array(0);
 
-  constructor(options: Partial<FeatureOptions> = {}) {
+  /** `segmenter`: required when `options.words` (a MissingSegmenterError otherwise). */
+  constructor(
+    options: Partial<FeatureOptions> = {},
+    private readonly segmenter?: WordSegmenter,
+  ) {
     this.options = { ...DEFAULT_FEATURE_OPTIONS, ...options };
+    if (this.options.words && !segmenter) throw new MissingSegmenterError();
   }
 
   get size(): number {
@@ -187,7 +216,7 @@ export class FeatureExtractor {
     const seen = new Set<number>();
     for (const t of texts) {
       seen.clear();
-      forEachAllHashes(t, this.options, (h) => seen.add(h));
+      forEachAllHashes(t, this.options, (h) => seen.add(h), this.segmenter);
       for (const h of seen) df.set(h, (df.get(h) ?? 0) + 1);
     }
     const n = texts.length;
@@ -219,7 +248,7 @@ export class FeatureExtractor {
       if (sc[i] === 0) touched.push(i);
       sc[i]! += 1;
       if (title) (titleIdx ??= new Set()).add(i);
-    });
+    }, this.segmenter);
     touched.sort((a, b) => a - b);
     const idx = new Int32Array(touched.length);
     const val = new Float32Array(touched.length);
@@ -264,8 +293,8 @@ export class FeatureExtractor {
     return { options: this.options, hashes: encodeI32(this.hashes), idf: encodeF32(this.idf) };
   }
 
-  static fromJSON(state: FeatureExtractorState): FeatureExtractor {
-    const fe = new FeatureExtractor(state.options);
+  static fromJSON(state: FeatureExtractorState, segmenter?: WordSegmenter): FeatureExtractor {
+    const fe = new FeatureExtractor(state.options, segmenter);
     fe.hashes = decodeI32(state.hashes);
     fe.idf = decodeF32(state.idf);
     if (fe.hashes.length !== fe.idf.length) throw new Error('feature state: length mismatch');

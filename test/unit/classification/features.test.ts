@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { FeatureExtractor, forEachFeatureHash, DEFAULT_FEATURE_OPTIONS } from '../../../core/classification/features.js';
+import { MissingSegmenterError, type WordSegmenter } from '../../../core/classification/segmenter.js';
 import { normalizeText, titlePart } from '../../../core/classification/text.js';
+import { TextModel, trainTextModel } from '../../../core/classification/text-model.js';
 
 describe('text normalisation', () => {
   it('folds full-width characters, case and repeated punctuation', () => {
@@ -49,5 +51,58 @@ describe('feature extraction', () => {
     const fe = new FeatureExtractor().fit(['电梯坏了', '路灯不亮']);
     const again = FeatureExtractor.fromJSON(JSON.parse(JSON.stringify(fe.toJSON())));
     expect(Array.from(again.transform('电梯不亮').val)).toEqual(Array.from(fe.transform('电梯不亮').val));
+  });
+});
+
+describe('word features', () => {
+  // A stand-in with a three-word dictionary: longest match first, everything else one character each.
+  const DICT = ['拖欠工资', '物业', '小区'];
+  const cuts: string[] = [];
+  const segmenter: WordSegmenter = {
+    cut(text) {
+      cuts.push(text);
+      const out: string[] = [];
+      for (let i = 0; i < text.length; ) {
+        const w = DICT.find((d) => text.startsWith(d, i)) ?? text[i]!;
+        out.push(w);
+        i += w.length;
+      }
+      return out;
+    },
+  };
+  const hashes = (text: string, words: boolean, titleFeatures = 0) => {
+    const fe = new FeatureExtractor({ maxN: 1, wordFeatures: false, words, titleFeatures }, segmenter).fit([text]);
+    return fe.size;
+  };
+
+  it('adds each dictionary word of two characters or more, in the text and in the title namespace', () => {
+    // 小区物业拖欠工资: 8 distinct characters; words 小区, 物业, 拖欠工资
+    expect(hashes('小区物业拖欠工资', false)).toBe(8);
+    expect(hashes('小区物业拖欠工资', true)).toBe(11);
+    // the title namespace repeats characters and words
+    expect(hashes('小区物业拖欠工资', true, 0.5)).toBe(22);
+  });
+  it('segments the normalised text and ignores punctuation tokens', () => {
+    cuts.length = 0;
+    hashes('ＡＢ小区！！物业', true);
+    expect(cuts).toEqual(['ab小区!物业']);
+  });
+  it('gives the same vector for the same text, and unseen words add nothing', () => {
+    const fe = new FeatureExtractor({ maxN: 1, words: true }, segmenter).fit(['小区物业', '拖欠工资']);
+    expect(fe.transform('小区物业')).toEqual(fe.transform('小区物业'));
+    const back = FeatureExtractor.fromJSON(JSON.parse(JSON.stringify(fe.toJSON())), segmenter);
+    expect(back.transform('物业拖欠工资')).toEqual(fe.transform('物业拖欠工资'));
+  });
+  it('needs a segmenter to train or load a model with word features, and says so', () => {
+    expect(() => new FeatureExtractor({ words: true })).toThrow(MissingSegmenterError);
+    const rows = [
+      { label: 'a', text: '小区物业不管事' },
+      { label: 'b', text: '老板拖欠工资' },
+    ];
+    expect(() => trainTextModel(rows, { features: { minDf: 1, words: true } })).toThrow(MissingSegmenterError);
+    const m = trainTextModel(rows, { features: { minDf: 1, words: true } }, segmenter);
+    const state = JSON.parse(JSON.stringify(m.toJSON()));
+    expect(() => TextModel.fromJSON(state)).toThrow(MissingSegmenterError);
+    expect(TextModel.fromJSON(state, segmenter).predict('拖欠工资').label).toBe('b');
   });
 });
