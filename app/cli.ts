@@ -12,6 +12,7 @@ import { people } from '../db/schema.js';
 import { seedDemo } from '../db/seed-demo.js';
 import { runClassify } from './commands/classify.js';
 import { runEval } from './commands/eval.js';
+import { runEvalExamples } from './commands/eval-examples.js';
 import { runInvite } from './commands/invite.js';
 import { runReport } from './commands/report.js';
 import { ConfigError, loadConfig } from './config.js';
@@ -37,6 +38,8 @@ const USAGE = `用法: npx jiesu <命令>
                                   日报/周报/月报（默认今天所在的周期，截至现在）
   eval --train FILE (--test FILE | --cv K) [--titles FILE] [--engine offline|llm|hybrid] [--json]
                                   训练并评估分类器（CSV：id,label,text）
+  eval-examples [--prompts 目录] [--cv K] [--json]
+                                  用 prompts/examples 自身做交叉验证：分诊、类型准确率与紧急事件识别
   classify [--engine offline|llm|hybrid] [--json]
                                   从标准输入读取 {"text": "..."} 行，逐行输出分类结果
   help                            显示本说明
@@ -137,6 +140,7 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
       });
     }
     if (cmd === 'eval') return await runEval(argv.slice(1), io);
+    if (cmd === 'eval-examples') return await runEvalExamples(argv.slice(1), io);
     if (cmd === 'classify') {
       process.stdin.setEncoding('utf8');
       return await runClassify(argv.slice(1), io, process.stdin);
