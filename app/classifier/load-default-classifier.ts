@@ -40,7 +40,7 @@ export interface LoadDefaultClassifierOptions {
   taxonomy?: TaxonomyEntry[];
   /** If set, trained models are cached there (keyed by a fingerprint of the inputs). */
   cacheDir?: string;
-  /** Probability of 'actionable' above which a message is a case (default 0.5). */
+  /** Probability of 'actionable' above which a message is a case (default DEFAULT_ACTIONABLE_THRESHOLD, 0.6). */
   actionableThreshold?: number;
   logger?: ClassifierLogger;
 }

@@ -15,9 +15,17 @@ export interface OfflineClassifierOptions {
   typeModel: TextModel;
   /** Binary model with labels 'actionable' and 'chatter'. */
   triageModel: TextModel;
-  /** Probability of 'actionable' above which a message is a case (default 0.5). */
+  /** Probability of 'actionable' above which a message is a case (default DEFAULT_ACTIONABLE_THRESHOLD). */
   actionableThreshold?: number;
 }
+
+/**
+ * The triage model leans towards 'actionable' (cases outnumber chatter in the examples, and
+ * must): cross-validated on our examples, at 0.5 one chatter message in seven opened a case
+ * while no case was missed; at 0.6 one in nine, with two of 1,698 cases missed. In a group
+ * chat, where chatter is most of what is said, a spurious receipt is the commoner harm.
+ */
+export const DEFAULT_ACTIONABLE_THRESHOLD = 0.6;
 
 export interface OfflineClassifier extends Classifier {
   /** Synchronous variant (the offline engine needs no I/O). */
@@ -42,7 +50,7 @@ export function fallbackClassification(text: unknown, engine: Classification['en
 
 export function createOfflineClassifier(opts: OfflineClassifierOptions): OfflineClassifier {
   const codes = new Set(opts.taxonomy.map((e) => e.code));
-  const threshold = opts.actionableThreshold ?? 0.5;
+  const threshold = opts.actionableThreshold ?? DEFAULT_ACTIONABLE_THRESHOLD;
   const actIdx = opts.triageModel.labels.indexOf(ACTIONABLE_LABEL);
   if (actIdx < 0) throw new Error(`triage model must have an '${ACTIONABLE_LABEL}' label`);
   const fallbackCode = codes.has('other') ? 'other' : (opts.taxonomy[0]?.code ?? 'other');

@@ -37,6 +37,7 @@ describe('emergency detection (rules, whatever the model says)', () => {
   });
   it('recognises major incidents', () => {
     expect(detectLevel('整个小区停电一天了').level).toBe('major');
+    expect(detectLevel('我们这片停水一整天了，也没提前通知').level).toBe('major');
     expect(detectLevel('6号楼墙体出现大裂缝').level).toBe('major');
   });
 });
