@@ -22,6 +22,8 @@ describe('emergency detection (rules, whatever the model says)', () => {
     '有人站在楼顶边上好久了，看着想跳，快报警',
     '桥上有个人说要跳河',
     '小区门口有人打架，好几个人围着打一个，快报警',
+    '3栋电梯又坏了，困了一个老人在里面半小时',
+    '电梯困人了，快来',
   ])('%s → emergency', async (text) => {
     expect(detectLevel(text).level).toBe('emergency');
     const out = await c.classify(text);
@@ -34,6 +36,7 @@ describe('emergency detection (rules, whatever the model says)', () => {
     expect(detectLevel('灶打不着火，是不是停气了').level).toBe('routine');
     expect(detectLevel('晚上要跳广场舞的阿姨们把音响开得太大了').level).toBe('routine');
     expect(detectLevel('楼顶那家孩子天天想跳绳，咚咚咚的').level).toBe('routine');
+    expect(detectLevel('电梯老出毛病，就怕哪天困人').level).toBe('routine');
   });
   it('recognises major incidents', () => {
     expect(detectLevel('整个小区停电一天了').level).toBe('major');
