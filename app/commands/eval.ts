@@ -13,9 +13,9 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { parseLabelledCsv, type IdLabelText } from '../../core/classification/csv.js';
 import { evaluate, groupedFolds, type EvalReport } from '../../core/classification/metrics.js';
-import { jiebaSegmenter } from '../classifier/jieba-segmenter.js';
 import { trainTextModel, type TextModel, type TextModelOptions } from '../../core/classification/text-model.js';
 import type { Classification, Classifier, TaxonomyEntry } from '../../core/classification/types.js';
+import { jiebaSegmenter } from '../classifier/jieba-segmenter.js';
 import { createLlmClassifier } from '../classifier/llm-classifier.js';
 
 export interface CommandIo {

@@ -1,6 +1,7 @@
 /**
  * Feature extraction: hashed character n-grams (and optional "word" tokens: latin/digit runs
- * and skip-bigrams, or a segmenter's dictionary words) with a training vocabulary, (sublinear) TF-IDF weighting and L2 normalisation.
+ * and skip-bigrams, or a segmenter's dictionary words) with a training vocabulary,
+ * (sublinear) TF-IDF weighting and L2 normalisation.
  * Pure: no I/O; deterministic.
  */
 import { normalizeText, titlePart } from './text.js';

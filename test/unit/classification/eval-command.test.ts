@@ -2,14 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { runEval } from '../../../app/commands/eval.js';
 import { runClassify } from '../../../app/commands/classify.js';
+import { captureIo as capture } from '../../support/capture-io.js';
 
 const fixture = (f: string) => fileURLToPath(new URL(`../../fixtures/${f}`, import.meta.url));
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { stdout: (s: string) => void out.push(s), stderr: (s: string) => void err.push(s) }, out, err };
-}
 
 describe('jiesu eval', () => {
   it('trains and scores a small CSV (--json)', async () => {

@@ -6,6 +6,7 @@ import { runEvalExamples } from '../../../app/commands/eval-examples.js';
 import { crossValidateExamples } from '../../../core/classification/examples-cv.js';
 import type { ExampleRow } from '../../../core/classification/default-model.js';
 import type { TaxonomyEntry } from '../../../core/classification/types.js';
+import { captureIo as capture } from '../../support/capture-io.js';
 
 const taxonomy: TaxonomyEntry[] = [
   { code: 'lift', name: '电梯', description: '电梯故障', keywords: ['电梯'] },
@@ -17,12 +18,6 @@ const rows: ExampleRow[] = [
   ...['收到', '谢谢', '好的', '早上好', '哈哈', '辛苦了'].map((text) => ({ text, label: 'chatter' })),
   { text: '电梯里冒烟了，快来人', label: 'lift', level: 'emergency' as const },
 ];
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { stdout: (s: string) => void out.push(s), stderr: (s: string) => void err.push(s) }, out, err };
-}
 
 describe('cross-validation of the examples', () => {
   it('scores every row once per seed, each by a model that did not see it', async () => {
