@@ -17,7 +17,7 @@ import { createWorkers } from '../../workers/create-workers.js';
 import { DEFAULT_DIRECT_SENDS } from '../../workers/direct-send.js';
 import { createQueueBackend } from '../../workers/queue-backend.js';
 import { silentLogger } from '../support/pipeline.js';
-import { BURST_TEXTS } from '../support/faults.js';
+import { BURST_TEXTS, expectTranscriptMatchesSent } from '../support/faults.js';
 import { startWorkerProcess, stopProcess } from '../support/spawn-worker.js';
 import { createTestDatabase, eachQueueBackend, eventually } from '../support/test-database.js';
 
@@ -102,11 +102,7 @@ eachQueueBackend((backend) => {
         // it died unrecorded; their retries send them again under the same key, which the sim
         // shows once (at-least-once on Telegram). At most what one process has in flight: its
         // direct sends and its send jobs.
-        const [sent] = await database.sql<{ n: number }[]>`select count(*)::int as n from outbound_messages where status = 'sent' and kind = 'send'`;
-        const [botSaid] = await database.sql<{ n: number }[]>`select count(*)::int as n from sim_messages where from_id = 'bot'`;
-        expect(botSaid!.n).toBe(sent!.n);
-        const [resent] = await database.sql<{ n: number }[]>`select coalesce(sum(deliveries - 1), 0)::int as n from sim_messages where from_id = 'bot'`;
-        expect(resent!.n).toBeLessThanOrEqual(DEFAULT_DIRECT_SENDS + 4);
+        await expectTranscriptMatchesSent(database.sql, DEFAULT_DIRECT_SENDS + 4);
       } finally {
         await sim.stop();
         await queues.close();

@@ -127,8 +127,18 @@ export async function expectAllAccountedFor(
       and not exists (select 1 from outbound_messages o where o.case_id = c.id and o.dedupe_key like 'card:' || c.id || ':%' and o.status = 'sent')`;
   expect(cardless!.n).toBe(0);
 
-  // Exactly one transcript message per sent outbound message, and each sent row points at its
-  // own transcript message: nothing shown twice, nothing delivered without a record.
+  await expectTranscriptMatchesSent(sql, opts.resentAtMost ?? 0);
+  return { opened: of('case_opened'), merged: of('case_merged'), ignored: statuses.find((r) => r.status === 'ignored')?.n ?? 0 };
+}
+
+/**
+ * Exactly one bot message in the sim transcript per sent outbound message, and each sent row
+ * points at its own transcript message: nothing shown twice, nothing delivered without a
+ * record. At most `resentAtMost` sends were repeated under their key: a send the platform took
+ * whose answer never came (the sim shows it once; Telegram would show it twice), which only a
+ * fault that cuts an answer off can cause.
+ */
+export async function expectTranscriptMatchesSent(sql: postgres.Sql, resentAtMost: number): Promise<void> {
   const [sent] = await sql<{ n: number }[]>`select count(*)::int as n from outbound_messages where status = 'sent' and kind = 'send'`;
   const [botSaid] = await sql<{ n: number }[]>`select count(*)::int as n from sim_messages where from_id = 'bot'`;
   expect(botSaid!.n).toBe(sent!.n);
@@ -137,11 +147,8 @@ export async function expectAllAccountedFor(
     join sim_messages s on s.id::text = o.platform_message_id and s.chat_id = o.platform_chat_id and s.from_id = 'bot'
     where o.status = 'sent' and o.kind = 'send'`;
   expect(linked!.n).toBe(sent!.n);
-  // Sent again: a send the platform took whose answer never came, retried under the same key
-  // (the sim shows it once; Telegram would show it twice). Only where a fault can cut an answer off.
   const [resent] = await sql<{ n: number }[]>`select coalesce(sum(deliveries - 1), 0)::int as n from sim_messages where from_id = 'bot'`;
-  expect(resent!.n).toBeLessThanOrEqual(opts.resentAtMost ?? 0);
-  return { opened: of('case_opened'), merged: of('case_merged'), ignored: statuses.find((r) => r.status === 'ignored')?.n ?? 0 };
+  expect(resent!.n).toBeLessThanOrEqual(resentAtMost);
 }
 
 /**
