@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { loadEnvFile } from 'node:process';
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_INTAKE_CONCURRENCY } from '../workers/jobs.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
@@ -34,6 +35,8 @@ export const envSchema = z.object({
     .or(z.literal('').transform(() => undefined)),
   QUEUE_PREFIX: z.string().regex(/^[a-z0-9_-]+$/i, 'letters, digits, - and _ only').default('jiesu'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  /** Intake jobs at once in this process: short, database-bound, their statements shared across the jobs in flight. */
+  INTAKE_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(DEFAULT_INTAKE_CONCURRENCY),
   /** Outbound messages sent straight from the job that recorded them, at most this many at once (0: every message through its send job). */
   DIRECT_SENDS: z.coerce.number().int().min(0).max(1000).default(32),
   /** false: this process only receives (channels, webhooks, HTTP) and queues jobs; other processes run them. */

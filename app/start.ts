@@ -148,6 +148,7 @@ export async function startJiesu(config: Config, opts: StartOptions): Promise<Ru
       taxonomy,
       logger,
       concurrency: config.WORKER_CONCURRENCY,
+      intakeConcurrency: config.INTAKE_CONCURRENCY,
       directSends: config.DIRECT_SENDS,
       runProcessors: config.RUN_WORKERS,
       sweepIntervalMs: config.SWEEP_INTERVAL_SECONDS * 1000,

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --json] [--count-sql] [--trace-sql] [--pg-stats] [--history N] [--worker-processes N] [--messages 2000] [--rate 100] [--seconds 10] [--concurrency 8] [--no-redis] [--only postgres|redis]`
+ * `npm run bench [-- --json] [--count-sql] [--trace-sql] [--pg-stats] [--history N] [--worker-processes N] [--messages 2000] [--rate 100] [--seconds 10] [--concurrency 8] [--intake-concurrency 32] [--no-redis] [--only postgres|redis]`
  *
  * The pipeline's speed, each figure beside its ceiling measured in the same run:
  * - intake: residents' messages posted to the sim channel in-process (SimChannel.post → ingest
@@ -36,7 +36,7 @@ import { startWorkerProcess, stopProcess } from '../test/support/spawn-worker.js
 import { createSimRepository } from '../db/repositories/sim-repository.js';
 import { seedDemo } from '../db/seed-demo.js';
 import { createWorkers } from '../workers/create-workers.js';
-import { jobOptionsFor, QUEUES } from '../workers/jobs.js';
+import { DEFAULT_INTAKE_CONCURRENCY, jobOptionsFor, QUEUES } from '../workers/jobs.js';
 import { createQueueBackend, type QueueBackend, type QueueBackendName } from '../workers/queue-backend.js';
 
 const { values: args } = parseArgs({
@@ -46,6 +46,7 @@ const { values: args } = parseArgs({
     rate: { type: 'string', default: '100' },
     seconds: { type: 'string', default: '10' },
     concurrency: { type: 'string', default: '8' },
+    'intake-concurrency': { type: 'string', default: String(DEFAULT_INTAKE_CONCURRENCY) },
     producers: { type: 'string', default: '64' },
     'no-redis': { type: 'boolean', default: false },
     only: { type: 'string' },
@@ -61,7 +62,10 @@ const MESSAGES = Number(args.messages);
 const COUNT_SQL = Boolean(args['count-sql'] || args['trace-sql']);
 const RATE = Number(args.rate);
 const SECONDS = Number(args.seconds);
+/** Jobs at once on the other queues (WORKER_CONCURRENCY). */
 const CONCURRENCY = Number(args.concurrency);
+/** Intake jobs at once (INTAKE_CONCURRENCY); the no-op ceiling runs at the same concurrency. */
+const INTAKE_CONCURRENCY = Number(args['intake-concurrency']);
 const PRODUCERS = Number(args.producers);
 /** Earlier messages (and their cases) in the database before the bench starts: a year in use. */
 const HISTORY = Number(args.history);
@@ -69,7 +73,7 @@ if (!Number.isInteger(HISTORY) || HISTORY < 0) throw new Error('--history must b
 /** 0: the workers run in this process; N: in N worker processes (scale-out), this one only receives. */
 const WORKER_PROCESSES = Number(args['worker-processes']);
 if (!Number.isInteger(WORKER_PROCESSES) || WORKER_PROCESSES < 0) throw new Error('--worker-processes must be 0 or more');
-if (![MESSAGES, RATE, SECONDS, CONCURRENCY, PRODUCERS].every((n) => Number.isFinite(n) && n > 0)) throw new Error('numeric options must be positive');
+if (![MESSAGES, RATE, SECONDS, CONCURRENCY, INTAKE_CONCURRENCY, PRODUCERS].every((n) => Number.isFinite(n) && n > 0)) throw new Error('numeric options must be positive');
 
 const log = (line: string) => {
   if (!args.json) process.stdout.write(`${line}\n`);
@@ -219,6 +223,7 @@ async function benchBackend(opts: {
     taxonomy,
     logger: silent,
     concurrency: CONCURRENCY,
+    intakeConcurrency: INTAKE_CONCURRENCY,
     runProcessors: WORKER_PROCESSES === 0,
   });
   await workers.start();
@@ -226,7 +231,7 @@ async function benchBackend(opts: {
   // finished (processed or ignored), read from the database.
   const children = await Promise.all(
     Array.from({ length: WORKER_PROCESSES }, () =>
-      startWorkerProcess({ DATABASE_URL: url, REDIS_URL: opts.redisUrl ?? '', QUEUE_PREFIX: prefix, WORKER_CLASSIFIER: 'offline', MODEL_CACHE_DIR: opts.modelCacheDir, WORKER_CONCURRENCY: String(CONCURRENCY), SWEEP_INTERVAL_MS: '30000', SWEEP_GRACE_MS: '60000' }),
+      startWorkerProcess({ DATABASE_URL: url, REDIS_URL: opts.redisUrl ?? '', QUEUE_PREFIX: prefix, WORKER_CLASSIFIER: 'offline', MODEL_CACHE_DIR: opts.modelCacheDir, WORKER_CONCURRENCY: String(CONCURRENCY), INTAKE_CONCURRENCY: String(INTAKE_CONCURRENCY), SWEEP_INTERVAL_MS: '30000', SWEEP_GRACE_MS: '60000' }),
     ),
   );
   let polling = WORKER_PROCESSES > 0;
@@ -289,10 +294,10 @@ async function benchBackend(opts: {
       opts.rss.idle = process.memoryUsage().rss;
     }
 
-    // 1. The ceiling: no-op jobs on the same backend, same options, same worker concurrency.
+    // 1. The ceiling: no-op jobs on the same backend, same options, the intake worker's concurrency.
     const noopQueue = queues.queue('bench-noop');
     let noopDone = 0;
-    queues.worker('bench-noop', async () => {}, { concurrency: CONCURRENCY }).on('completed', () => noopDone++);
+    queues.worker('bench-noop', async () => {}, { concurrency: INTAKE_CONCURRENCY }).on('completed', () => noopDone++);
     await sleep(300);
     const noopT0 = performance.now();
     {
@@ -313,7 +318,7 @@ async function benchBackend(opts: {
       }
     }
     const noopJobsPerSecond = MESSAGES / ((performance.now() - noopT0) / 1000);
-    log(`  ${backend}: no-op jobs ${round(noopJobsPerSecond, 0)}/s (${MESSAGES} jobs, concurrency ${CONCURRENCY})`);
+    log(`  ${backend}: no-op jobs ${round(noopJobsPerSecond, 0)}/s (${MESSAGES} jobs, concurrency ${INTAKE_CONCURRENCY})`);
 
     // 2. Sustained intake: MESSAGES posted by PRODUCERS concurrent producers.
     const satT0 = performance.now();
@@ -429,7 +434,7 @@ async function main() {
     const taxonomy = await loadTaxonomy();
     const classifier = await loadDefaultClassifier({ promptsDir: DEFAULT_PROMPTS_DIR, engine: 'offline', taxonomy, cacheDir: path.join(dir, 'models') });
     const { reports, all } = await residentTexts();
-    log(`bench — ${MESSAGES} messages sustained, ${RATE} msg/s × ${SECONDS} s fixed load, worker concurrency ${CONCURRENCY}${WORKER_PROCESSES ? ` in each of ${WORKER_PROCESSES} worker processes` : ''}, ${PRODUCERS} producers, offline classifier, Node ${process.version}`);
+    log(`bench — ${MESSAGES} messages sustained, ${RATE} msg/s × ${SECONDS} s fixed load, intake concurrency ${INTAKE_CONCURRENCY} (other queues ${CONCURRENCY})${WORKER_PROCESSES ? ` in each of ${WORKER_PROCESSES} worker processes` : ''}, ${PRODUCERS} producers, offline classifier, Node ${process.version}`);
 
     const classifyPerSecond = await classifyBench(classifier, all);
     log(`  classification (offline, one core): ${round(classifyPerSecond, 0)} msgs/s`);
@@ -477,7 +482,7 @@ async function main() {
           rssMbIdle,
           rssMbLoad,
           ...('skipped' in redis ? { redisSkipped: redis.skipped } : {}),
-          settings: { messages: MESSAGES, rate: RATE, seconds: SECONDS, concurrency: CONCURRENCY, workerProcesses: WORKER_PROCESSES, producers: PRODUCERS, cpus: (await import('node:os')).cpus().length, loadAverage: (await import('node:os')).loadavg().map((l) => round(l, 2)) },
+          settings: { messages: MESSAGES, rate: RATE, seconds: SECONDS, concurrency: CONCURRENCY, intakeConcurrency: INTAKE_CONCURRENCY, workerProcesses: WORKER_PROCESSES, producers: PRODUCERS, cpus: (await import('node:os')).cpus().length, loadAverage: (await import('node:os')).loadavg().map((l) => round(l, 2)) },
         })}\n`,
       );
     }

@@ -15,7 +15,7 @@ import { createIngest } from './ingest.js';
 import { createCaseQueryHandler } from './intake/case-query-handler.js';
 import { createOnboardingHandler } from './intake/onboarding-handler.js';
 import { createIntakeProcessor } from './intake/intake-job.js';
-import { QUEUES, jobOptionsFor, jobIds, sendQueueName, type IntakeJob, type OutboundRef, type SendJob } from './jobs.js';
+import { DEFAULT_INTAKE_CONCURRENCY, QUEUES, jobOptionsFor, jobIds, sendQueueName, type IntakeJob, type OutboundRef, type SendJob } from './jobs.js';
 import type { QueueBackend } from './queue-backend.js';
 import { createSendProcessor } from './send-job.js';
 import { DEFAULT_DIRECT_SENDS, createDirectSender } from './direct-send.js';
@@ -46,7 +46,10 @@ export interface WorkersOptions {
   classifier: Classifier;
   taxonomy: TaxonomyEntry[];
   logger: Log;
+  /** Jobs at once per queue (8). */
   concurrency?: number;
+  /** Intake jobs at once (DEFAULT_INTAKE_CONCURRENCY). */
+  intakeConcurrency?: number;
   sweepIntervalMs?: number;
   /** Age after which a stored but unfinished message counts as missed. */
   sweepGraceMs?: number;
@@ -257,7 +260,7 @@ export function createWorkers(opts: WorkersOptions) {
             throw err;
           }
         },
-        { concurrency },
+        { concurrency: opts.intakeConcurrency ?? DEFAULT_INTAKE_CONCURRENCY },
       );
       // Sends only for the channels this process has (see sendQueueName).
       for (const channel of opts.channels.keys()) {

@@ -26,6 +26,14 @@ export interface OutboundRef {
   inserted?: OutboundRow;
 }
 
+/**
+ * Intake jobs one process runs at once. They are short and wait mostly on the database, and
+ * the repositories merge the statements of the jobs in flight (see db/repositories/batcher.ts),
+ * so more of them at once means fewer statements per message: on the bench, 32 opens ~1.3–1.4×
+ * the cases per second of 8, with less CPU per message.
+ */
+export const DEFAULT_INTAKE_CONCURRENCY = 32;
+
 /** intake: classify one stored inbound message and act on it. */
 export const intakeJobSchema = z.object({ inboundId: z.number().int().positive() });
 export type IntakeJob = z.infer<typeof intakeJobSchema>;

@@ -4,7 +4,8 @@
  * once its workers run; SIGTERM stops it gracefully, SIGKILL is the crash under test.
  *   DATABASE_URL, QUEUE_PREFIX, REDIS_URL (unset: the PostgreSQL queue backend)
  *   WORKER_CLASSIFIER: keyword (default, the tests) or offline (the bench; MODEL_CACHE_DIR holds
- *   the trained model), WORKER_CONCURRENCY (default 4), SWEEP_INTERVAL_MS, SWEEP_GRACE_MS
+ *   the trained model), WORKER_CONCURRENCY (default 4), INTAKE_CONCURRENCY (default: WORKER_CONCURRENCY),
+ *   SWEEP_INTERVAL_MS, SWEEP_GRACE_MS
  */
 import { loadDefaultClassifier } from '../../app/classifier/load-default-classifier.js';
 import { DEFAULT_PROMPTS_DIR, loadTaxonomy } from '../../app/load-taxonomy.js';
@@ -37,6 +38,7 @@ const workers = createWorkers({
   taxonomy,
   logger: silent,
   concurrency: Number(process.env.WORKER_CONCURRENCY ?? 4),
+  intakeConcurrency: Number(process.env.INTAKE_CONCURRENCY ?? process.env.WORKER_CONCURRENCY ?? 4),
   retryDelayMs: 100,
   sweepIntervalMs: Number(process.env.SWEEP_INTERVAL_MS ?? 2000),
   sweepGraceMs: Number(process.env.SWEEP_GRACE_MS ?? 3000),
