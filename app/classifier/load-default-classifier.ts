@@ -94,7 +94,7 @@ async function trainOrLoad(
   cacheDir: string | undefined,
   logger: ClassifierLogger | undefined,
 ): Promise<DefaultModels> {
-  const fp = fingerprint(JSON.stringify({ v: 1, taxonomy, examples, options: DEFAULT_CHAT_MODEL_OPTIONS }));
+  const fp = fingerprint(JSON.stringify({ v: 2, taxonomy, examples, options: DEFAULT_CHAT_MODEL_OPTIONS }));
   const cacheFile = cacheDir ? join(cacheDir, `jiesu-default-models-${fp}.json`) : null;
   if (cacheFile) {
     try {

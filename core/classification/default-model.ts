@@ -5,7 +5,7 @@
 import type { WordSegmenter } from './segmenter.js';
 import type { TaxonomyEntry } from './types.js';
 import { TextModel, trainTextModel, type LabelledText, type TextModelOptions, type TextModelState } from './text-model.js';
-import { ACTIONABLE_LABEL, CHATTER_LABEL, createOfflineClassifier, type OfflineClassifier } from './offline-classifier.js';
+import { ACTIONABLE_LABEL, CHATTER_LABEL, EMERGENCY_LABEL, NOT_EMERGENCY_LABEL, createOfflineClassifier, type OfflineClassifier } from './offline-classifier.js';
 
 export interface ExampleRow {
   text: string;
@@ -17,7 +17,12 @@ export interface ExampleRow {
 export interface DefaultModels {
   typeModel: TextModel;
   triageModel: TextModel;
+  /** Emergency or not, from the examples' `level` (null with too few emergency examples). */
+  emergencyModel: TextModel | null;
 }
+
+/** Fewer emergency examples than this: no emergency model, the rules alone decide. */
+export const MIN_EMERGENCY_EXAMPLES = 10;
 
 export interface DefaultModelsState {
   kind: 'jiesu-default-models';
@@ -26,6 +31,7 @@ export interface DefaultModelsState {
   fingerprint: string;
   typeModel: TextModelState;
   triageModel: TextModelState;
+  emergencyModel?: TextModelState;
 }
 
 /** Options tuned for short colloquial chat messages and about a thousand examples. */
@@ -74,9 +80,14 @@ export function trainDefaultModels(
   ];
   if (new Set(typeRows.map((r) => r.label)).size < 2) throw new Error('need examples for at least two taxonomy codes');
   if (chatter.length === 0) throw new Error('need chatter examples to train the triage model');
+  // Every example, chatter included, against those marked emergency: the rules know the usual
+  // words, the model learns how residents describe what they see ("躺着一动不动", "火蹿得老高").
+  const emergencyRows: LabelledText[] = [...actionable, ...chatter].map((r) => ({ label: r.level === 'emergency' ? EMERGENCY_LABEL : NOT_EMERGENCY_LABEL, text: r.text }));
+  const emergencies = emergencyRows.filter((r) => r.label === EMERGENCY_LABEL).length;
   return {
     typeModel: trainTextModel(typeRows, options, segmenter),
     triageModel: trainTextModel(triageRows, options, segmenter),
+    emergencyModel: emergencies >= MIN_EMERGENCY_EXAMPLES ? trainTextModel(emergencyRows, options, segmenter) : null,
   };
 }
 
@@ -89,6 +100,7 @@ export function buildDefaultClassifier(
     taxonomy,
     typeModel: models.typeModel,
     triageModel: models.triageModel,
+    ...(models.emergencyModel ? { emergencyModel: models.emergencyModel } : {}),
     ...(actionableThreshold !== undefined ? { actionableThreshold } : {}),
   });
 }
@@ -110,10 +122,15 @@ export function defaultModelsToJSON(models: DefaultModels, fp: string): DefaultM
     fingerprint: fp,
     typeModel: models.typeModel.toJSON(),
     triageModel: models.triageModel.toJSON(),
+    ...(models.emergencyModel ? { emergencyModel: models.emergencyModel.toJSON() } : {}),
   };
 }
 
 export function defaultModelsFromJSON(state: DefaultModelsState, segmenter?: WordSegmenter): DefaultModels {
   if (!state || state.kind !== 'jiesu-default-models' || state.version !== 1) throw new Error('not a default-models state');
-  return { typeModel: TextModel.fromJSON(state.typeModel, segmenter), triageModel: TextModel.fromJSON(state.triageModel, segmenter) };
+  return {
+    typeModel: TextModel.fromJSON(state.typeModel, segmenter),
+    triageModel: TextModel.fromJSON(state.triageModel, segmenter),
+    emergencyModel: state.emergencyModel ? TextModel.fromJSON(state.emergencyModel, segmenter) : null,
+  };
 }
