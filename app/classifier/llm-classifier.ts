@@ -268,11 +268,13 @@ export function createLlmClassifier(opts: LlmClassifierOptions): LlmClassifier {
         const cleaned = content.replace(/^\s*```(?:json)?\s*|\s*```\s*$/g, '');
         const parsed = answerSchema.parse(JSON.parse(cleaned));
         stats.llmAnswers++;
-        // rules never let the LLM lower an emergency recognised offline
+        // the LLM never lowers the level recognised offline (the rules, and the offline engine's
+        // emergency model when it has one)
         const ruleLevel = detectLevel(input).level;
+        const floor = LEVEL_RANK[offline.level] > LEVEL_RANK[ruleLevel] ? offline.level : ruleLevel;
         let level = parsed.level;
-        if (LEVEL_RANK[ruleLevel] > LEVEL_RANK[level]) level = ruleLevel;
-        const actionable = parsed.actionable || ruleLevel === 'emergency';
+        if (LEVEL_RANK[floor] > LEVEL_RANK[level]) level = floor;
+        const actionable = parsed.actionable || floor === 'emergency';
         const location: Classification['location'] = {};
         for (const k of ['building', 'unit', 'street', 'landmark'] as const) {
           const v = parsed.location[k];

@@ -1,7 +1,7 @@
 import type { Classification, Classifier, TaxonomyEntry } from './types.js';
+import { detectLevel } from './rules.js';
 
 const CHATTER = /^(收到|好的?|谢谢|多谢|感谢|辛苦了?|ok|嗯+|哦+|早上好|晚安|哈+|[👍🙏🌹👌😀-🙏\s!！。.~～]+)[!！。.~～]*$/iu;
-const EMERGENCY = /(着火|起火|失火|火灾|冒烟|浓烟|煤气味|燃气味|燃气泄漏|煤气泄漏|漏气|晕倒|昏迷|不省人事|倒地不起|打人|持刀|砍人|坠楼|触电)/;
 const REQUEST = /(反映|投诉|举报|麻烦|请|帮忙|处理|解决|怎么办|坏了|不亮|堵|漏|乱|吵|臭|危险|隐患|没人管|请问)/;
 
 /**
@@ -18,12 +18,14 @@ export function createKeywordClassifier(taxonomy: TaxonomyEntry[]): Classifier {
         const hits = entry.keywords.filter((k) => t.includes(k)).length;
         if (hits > 0 && (!best || hits > best.hits)) best = { code: entry.code, hits };
       }
-      const emergency = EMERGENCY.test(t);
-      const actionable = !CHATTER.test(t) && (emergency || best !== null || (t.length >= 8 && REQUEST.test(t)));
+      // the same emergency and major rules as the offline engine
+      const level = detectLevel(t).level;
+      const emergency = level === 'emergency';
+      const actionable = emergency || (!CHATTER.test(t) && (level === 'major' || best !== null || (t.length >= 8 && REQUEST.test(t))));
       return {
         actionable,
         caseType: actionable ? (best?.code ?? (emergency ? 'safety_hazard' : 'other')) : null,
-        level: emergency ? 'emergency' : 'routine',
+        level: actionable ? level : 'routine',
         summary,
         location: {},
         confidence: best ? Math.min(0.9, 0.5 + 0.1 * best.hits) : 0.3,

@@ -112,6 +112,16 @@ describe('LLM engine against a fake OpenAI-compatible server', () => {
     const out = await make().classify('5栋着火了，冒好大的烟');
     expect(out.level).toBe('emergency');
   });
+
+  it('nor is an emergency the offline engine recognised without the rules (its emergency model)', async () => {
+    behaviour = 'valid';
+    const text = '有个男的在楼道里掐着一个女的脖子';
+    const sure: Classifier = { classify: async () => ({ ...offlineAnswer, level: 'emergency' }) };
+    const c = createLlmClassifier({ taxonomy, offline: sure, mode: 'llm', llm: { baseURL, model: 'fake', maxRetries: 0 } });
+    const out = await c.classify(text);
+    expect(out.engine).toBe('llm');
+    expect(out).toMatchObject({ actionable: true, level: 'emergency' });
+  });
 });
 
 describe('loadDefaultClassifier with the LLM engine', () => {

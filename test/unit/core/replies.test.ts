@@ -48,4 +48,10 @@ describe('the keyword engine', () => {
     expect((await classifier.classify('3栋楼道着火了！')).level).toBe('emergency');
     expect((await classifier.classify('楼道里好大的煤气味')).level).toBe('emergency');
   });
+
+  it("uses the offline engine's rules: what residents describe, and not what might happen", async () => {
+    expect(await classifier.classify('楼下有个老人摔倒了，躺着一动不动')).toMatchObject({ actionable: true, level: 'emergency' });
+    expect(await classifier.classify('整个小区停电一天了')).toMatchObject({ actionable: true, level: 'major' });
+    expect((await classifier.classify('楼道堆满杂物，万一着火跑不掉')).level).toBe('routine');
+  });
 });
