@@ -2,7 +2,7 @@
  * `jiesu eval-examples [--prompts DIR] [--cv K] [--seeds 1,2] [--json]`
  * Cross-validates the default offline classifier on a prompts directory's own examples
  * (`examples/*.jsonl` and `examples/holdout/*.jsonl`): triage accuracy, type accuracy,
- * emergencies caught, and the most frequent confusions. For a deployment that edits its
+ * emergencies caught, false emergencies, and the most frequent confusions. For a deployment that edits its
  * taxonomy or examples: how well the model will do on messages it has not seen.
  */
 import { existsSync } from 'node:fs';
@@ -55,8 +55,9 @@ export async function runEvalExamples(argv: string[], io: CommandIo): Promise<nu
     io.stdout(
       [
         `${rows.length} examples, ${r.folds}-fold cross-validation, seeds ${r.seeds.join(',')} (${seconds.toFixed(1)} s)`,
-        `triage accuracy ${pct(r.triageAccuracy)}  type accuracy ${pct(r.typeAccuracy)}  emergencies caught ${r.emergenciesCaught}/${r.emergencies}`,
+        `triage accuracy ${pct(r.triageAccuracy)}  type accuracy ${pct(r.typeAccuracy)}  emergencies caught ${r.emergenciesCaught}/${r.emergencies}  false emergencies ${r.falseEmergencies}/${r.n - r.emergencies}`,
         ...r.missedEmergencies.map((t) => `  missed emergency: ${t}`),
+        ...r.falseEmergencyTexts.map((t) => `  false emergency: ${t}`),
         `most frequent confusions (gold → predicted):`,
         ...r.confusions.map((c) => `  ${c.gold} → ${c.predicted}: ${c.n}`),
       ].join('\n') + '\n',

@@ -3,7 +3,7 @@
  * cross-validation of the whole offline classifier (triage model, type model, emergency
  * rules) over example rows, each fold trained on the others. The figures that matter in a
  * group chat: triage accuracy (is it a case at all), type accuracy on the actionable ones,
- * and how many emergencies were marked as such. Pure.
+ * and how many emergencies were marked as such (and how many others were, in error). Pure.
  */
 import { mulberry32, shuffleInPlace } from './codec.js';
 import { buildDefaultClassifier, trainDefaultModels, type ExampleRow } from './default-model.js';
@@ -21,6 +21,10 @@ export interface ExamplesCvReport {
   emergenciesCaught: number;
   /** Rows labelled emergency that a fold did not mark so (each text once). */
   missedEmergencies: string[];
+  /** Predictions of rows not labelled emergency that were marked emergency (false alarms). */
+  falseEmergencies: number;
+  /** Their texts (each once). */
+  falseEmergencyTexts: string[];
   /** Most frequent type confusions, `gold→predicted`, with counts. */
   confusions: { gold: string; predicted: string; n: number }[];
 }
@@ -40,6 +44,8 @@ export async function crossValidateExamples(
   let emergencies = 0;
   let caught = 0;
   const missed = new Set<string>();
+  let falseAlarms = 0;
+  const falseTexts = new Set<string>();
   const confusions = new Map<string, number>();
   for (const seed of seeds) {
     const order = shuffleInPlace(rows.map((_, i) => i), mulberry32(seed));
@@ -66,6 +72,9 @@ export async function crossValidateExamples(
           emergencies++;
           if (out.level === 'emergency') caught++;
           else missed.add(r.text);
+        } else if (out.level === 'emergency') {
+          falseAlarms++;
+          falseTexts.add(r.text);
         }
       }
     }
@@ -79,6 +88,8 @@ export async function crossValidateExamples(
     emergencies,
     emergenciesCaught: caught,
     missedEmergencies: [...missed],
+    falseEmergencies: falseAlarms,
+    falseEmergencyTexts: [...falseTexts],
     confusions: [...confusions]
       .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
       .slice(0, 10)

@@ -13,10 +13,12 @@ const taxonomy: TaxonomyEntry[] = [
   { code: 'lamp', name: '路灯', description: '路灯不亮', keywords: ['路灯'] },
 ];
 const rows: ExampleRow[] = [
-  ...['电梯坏了', '电梯又停了', '电梯困人了', '电梯门关不上', '电梯异响', '电梯不动了'].map((text) => ({ text, label: 'lift' })),
+  ...['电梯坏了', '电梯又停了', '电梯按钮失灵', '电梯门关不上', '电梯异响', '电梯不动了'].map((text) => ({ text, label: 'lift' })),
   ...['路灯不亮', '路灯坏了好几天', '路灯一直闪', '路灯灭了', '门口路灯黑了', '路灯杆倒了'].map((text) => ({ text, label: 'lamp' })),
   ...['收到', '谢谢', '好的', '早上好', '哈哈', '辛苦了'].map((text) => ({ text, label: 'chatter' })),
   { text: '电梯里冒烟了，快来人', label: 'lift', level: 'emergency' as const },
+  // not labelled emergency, but the rules raise it: a false alarm the report must show
+  { text: '电梯井里冒火花了', label: 'lift' },
 ];
 
 describe('cross-validation of the examples', () => {
@@ -28,6 +30,8 @@ describe('cross-validation of the examples', () => {
     expect(r.emergencies).toBe(2);
     expect(r.emergenciesCaught).toBe(2); // the rules catch smoke whatever the model learnt
     expect(r.missedEmergencies).toEqual([]);
+    expect(r.falseEmergencies).toBe(2); // the spark row, once per seed
+    expect(r.falseEmergencyTexts).toEqual(['电梯井里冒火花了']);
   });
   it('is deterministic, and refuses impossible fold counts', async () => {
     expect(await crossValidateExamples(taxonomy, rows, { folds: 4, seeds: [7] })).toEqual(await crossValidateExamples(taxonomy, rows, { folds: 4, seeds: [7] }));
@@ -43,16 +47,17 @@ describe('jiesu eval-examples', () => {
       await writeFile(join(dir, 'taxonomy.json'), JSON.stringify({ version: 1, entries: taxonomy }));
       await mkdir(join(dir, 'examples', 'holdout'), { recursive: true });
       const jsonl = (rs: ExampleRow[]) => rs.map((r) => JSON.stringify(r)).join('\n') + '\n';
-      await writeFile(join(dir, 'examples', 'all.jsonl'), jsonl(rows.slice(0, -3)));
-      await writeFile(join(dir, 'examples', 'holdout', 'held.jsonl'), jsonl(rows.slice(-3)));
+      await writeFile(join(dir, 'examples', 'all.jsonl'), jsonl(rows.slice(0, -4)));
+      await writeFile(join(dir, 'examples', 'holdout', 'held.jsonl'), jsonl(rows.slice(-4)));
       const json = capture();
       expect(await runEvalExamples(['--prompts', dir, '--cv', '3', '--seeds', '1', '--json'], json.io)).toBe(0);
       const r = JSON.parse(json.out.join(''));
-      expect(r).toMatchObject({ examples: rows.length, n: rows.length, folds: 3, seeds: [1], emergencies: 1 });
+      expect(r).toMatchObject({ examples: rows.length, n: rows.length, folds: 3, seeds: [1], emergencies: 1, falseEmergencies: 1 });
       for (const k of ['triageAccuracy', 'typeAccuracy', 'seconds']) expect(typeof r[k]).toBe('number');
       const text = capture();
       expect(await runEvalExamples(['--prompts', dir, '--cv', '3', '--seeds', '1'], text.io)).toBe(0);
-      expect(text.out.join('')).toMatch(/triage accuracy [01]\.\d{3}\s+type accuracy [01]\.\d{3}\s+emergencies caught 1\/1/);
+      expect(text.out.join('')).toMatch(/triage accuracy [01]\.\d{3}\s+type accuracy [01]\.\d{3}\s+emergencies caught 1\/1\s+false emergencies 1\/19/);
+      expect(text.out.join('')).toMatch(/false emergency: 电梯井里冒火花了/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
