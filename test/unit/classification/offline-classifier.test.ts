@@ -37,6 +37,11 @@ describe('emergency detection (rules, whatever the model says)', () => {
     '有个男的在追着一个女的打',
     '楼上男人喝醉了在打他媳妇，孩子一直在哭',
     '有人抢了老太太的金项链，往北跑了',
+    // English words in the middle, a trigger after an older one, people buried
+    '厨房里smell like gas，好浓',
+    '上次着火的那家今天又冒烟了',
+    '有人拿砖头砸车窗，还要打人',
+    '工地塌了，有工人被埋在土里',
   ])('%s → emergency', async (text) => {
     expect(detectLevel(text).level).toBe('emergency');
     const out = await c.classify(text);
@@ -58,6 +63,12 @@ describe('emergency detection (rules, whatever the model says)', () => {
     '花坛里全是烟头和槟榔渣',
     '救护车进小区被堵在门口，消防通道停满了车',
     '高压线下面有人在放风筝，太危险了',
+    // news from elsewhere, the past, bricks for building, things rather than people pressed
+    '听说隔壁小区着火了，大家注意用电安全',
+    '上周我爸半夜叫了救护车，车被堵在门口进不来，这停车得管管',
+    '空地被人拿砖头围起来盖了个棚子',
+    '车停在绿化带上，草都被压死了',
+    '工资被压了三个月不发',
   ])('%s → not raised', (text) => {
     expect(detectLevel(text).level).toBe('routine');
   });
