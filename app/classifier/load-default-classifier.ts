@@ -18,6 +18,7 @@ import {
   type ExampleRow,
 } from '../../core/classification/default-model.js';
 import { jiebaSegmenter } from './jieba-segmenter.js';
+import { createToSimplified } from './to-simplified.js';
 import { createLlmClassifier, type LlmEndpointOptions, type LlmStats } from './llm-classifier.js';
 
 export interface ClassifierLogger {
@@ -135,7 +136,7 @@ export async function loadDefaultClassifier(opts: LoadDefaultClassifierOptions):
   const taxonomy = opts.taxonomy ?? (await readTaxonomy(opts.promptsDir));
   const examples = await readExamples(join(opts.promptsDir, 'examples'));
   const models = await trainOrLoad(taxonomy, examples, opts.cacheDir, opts.logger);
-  const offline = buildDefaultClassifier(taxonomy, models, opts.actionableThreshold);
+  const offline = buildDefaultClassifier(taxonomy, models, opts.actionableThreshold, createToSimplified());
   const zero: LlmStats = {
     messages: 0,
     sentToLlm: 0,

@@ -95,6 +95,7 @@ export function buildDefaultClassifier(
   taxonomy: readonly TaxonomyEntry[],
   models: DefaultModels,
   actionableThreshold?: number,
+  normalizeScript?: (text: string) => string,
 ): OfflineClassifier {
   return createOfflineClassifier({
     taxonomy,
@@ -102,6 +103,7 @@ export function buildDefaultClassifier(
     triageModel: models.triageModel,
     ...(models.emergencyModel ? { emergencyModel: models.emergencyModel } : {}),
     ...(actionableThreshold !== undefined ? { actionableThreshold } : {}),
+    ...(normalizeScript ? { normalizeScript } : {}),
   });
 }
 

@@ -28,6 +28,12 @@ export interface OfflineClassifierOptions {
   emergencyModel?: TextModel;
   /** Default DEFAULT_EMERGENCY_THRESHOLD. */
   emergencyThreshold?: number;
+  /**
+   * Rewrites a message into the script the examples are written in (Traditional → Simplified
+   * in the app) before the rules and the models read it; the summary keeps the resident's own
+   * characters. Identity when absent.
+   */
+  normalizeScript?: (text: string) => string;
 }
 
 /**
@@ -87,7 +93,8 @@ export function createOfflineClassifier(opts: OfflineClassifierOptions): Offline
 
   const classifySync = (text: string): Classification => {
     try {
-      const t = typeof text === 'string' ? text.slice(0, 5000) : '';
+      const original = typeof text === 'string' ? text.slice(0, 5000) : '';
+      const t = opts.normalizeScript ? opts.normalizeScript(original) : original;
       const trivial = isTrivialChatter(t);
       const lvl = levelOf(t, trivial);
       let pAct: number;
@@ -111,7 +118,7 @@ export function createOfflineClassifier(opts: OfflineClassifierOptions): Offline
         actionable,
         caseType,
         level: actionable ? lvl.level : 'routine',
-        summary: summarize(t),
+        summary: summarize(original),
         location: actionable ? extractLocation(t) : {},
         confidence: Math.round(Math.max(0, Math.min(1, triageConf * typeConf)) * 1000) / 1000,
         engine: 'offline',
