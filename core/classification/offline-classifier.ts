@@ -86,7 +86,7 @@ export function createOfflineClassifier(opts: OfflineClassifierOptions): Offline
   /** The rules' level, raised to emergency when the emergency model is sure enough. */
   const levelOf = (t: string, trivial: boolean): LevelDetection => {
     const lvl = detectLevel(t);
-    if (lvl.level === 'emergency' || !opts.emergencyModel || trivial || isNonEmergencyContext(t)) return lvl;
+    if (lvl.level === 'emergency' || !opts.emergencyModel || trivial || lvl.suppressed || isNonEmergencyContext(t)) return lvl;
     const p = opts.emergencyModel.predict(t).probs[emergencyIdx]!;
     return p >= emergencyThreshold ? { level: 'emergency', reasons: [...lvl.reasons, `model ${p.toFixed(2)}`] } : lvl;
   };

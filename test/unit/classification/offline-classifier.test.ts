@@ -42,6 +42,9 @@ describe('emergency detection (rules, whatever the model says)', () => {
     '上次着火的那家今天又冒烟了',
     '有人拿砖头砸车窗，还要打人',
     '工地塌了，有工人被埋在土里',
+    '2号楼外墙的瓷砖正在一块一块往下掉，下面就是主路',
+    '我爸突然中风了，说不出话',
+    '有人拿棍子打人',
   ])('%s → emergency', async (text) => {
     expect(detectLevel(text).level).toBe('emergency');
     const out = await c.classify(text);
@@ -69,8 +72,20 @@ describe('emergency detection (rules, whatever the model says)', () => {
     '空地被人拿砖头围起来盖了个棚子',
     '车停在绿化带上，草都被压死了',
     '工资被压了三个月不发',
+    // every day, some day, after an illness, a stick for the ceiling
+    '附近工厂烟囱天天冒黑烟，衣服都不敢晒',
+    '广告牌架子锈得厉害，哪天砸下来就出人命了',
+    '楼下嫌我家孩子吵，天天拿棍子捅天花板',
+    '我爸中风后半身不遂，想申请上门服务',
   ])('%s → not raised', (text) => {
     expect(detectLevel(text).level).toBe('routine');
+  });
+  it('the emergency model does not raise what the rules judged harmless in its context', async () => {
+    // the model knows 着火 but not that it was on the news, elsewhere
+    for (const text of ['看新闻说隔壁区有个小区着火了，好吓人', '听说隔壁小区着火了，大家注意用电安全']) {
+      expect(detectLevel(text).suppressed).toBeDefined();
+      expect((await c.classify(text)).level).not.toBe('emergency');
+    }
   });
   it('the emergency model catches what the rules have no words for', async () => {
     // written after the rules and the examples, never trained on; the rules miss all three
