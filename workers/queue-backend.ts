@@ -37,6 +37,51 @@ export interface QueueBackendOptions {
    * per queue or worker every few seconds; BullMQ prints every one to the console otherwise.
    */
   onError?: (err: Error, source: string, suppressed: number) => void;
+  /**
+   * How long `close()` waits for each worker (its in-flight jobs) and queue before cutting its
+   * connections (default CLOSE_GRACE_MS).
+   */
+  closeGraceMs?: number;
+}
+
+/**
+ * A worker's or queue's close() can wait forever after a Redis outage: its client parked in
+ * ioredis' reconnecting state never emits the 'end' its close awaits (taskforcesh/bullmq#4656,
+ * #2430). Jiesu's jobs are short; a close that takes longer than this is cut off.
+ */
+export const CLOSE_GRACE_MS = 10_000;
+
+/** A worker or queue did not close in time; its connections were cut instead. */
+export class CloseTimeoutError extends Error {
+  constructor(
+    readonly source: string,
+    readonly graceMs: number,
+  ) {
+    super(`${source} did not close within ${graceMs} ms; its connections were cut`);
+    this.name = 'CloseTimeoutError';
+  }
+}
+
+const sleep = (ms: number) =>
+  new Promise<false>((resolve) => {
+    setTimeout(() => resolve(false), ms).unref();
+  });
+
+/**
+ * `close()` within `graceMs`; else cut the connections (`cut`, then the target's own
+ * `disconnect()`, neither awaited: both can wait on the same lost client) and give the close a
+ * moment to finish. True when it closed in time.
+ */
+async function closeWithin(target: { close(): Promise<unknown>; disconnect(): Promise<unknown> }, graceMs: number, cut: () => void): Promise<boolean> {
+  const closing = target.close().then(
+    () => true,
+    () => true, // a close that failed is over
+  );
+  if (await Promise.race([closing, sleep(graceMs)])) return true;
+  cut();
+  void target.disconnect().catch(() => {});
+  await Promise.race([closing, sleep(1000)]);
+  return false;
 }
 
 const ERROR_REPORT_INTERVAL_MS = 5000;
@@ -68,7 +113,10 @@ export interface QueueBackend {
     processor: Processor<T>,
     opts?: Omit<WorkerOptions, 'connection' | 'prefix'>,
   ): JobWorker<T>;
-  /** Closes workers first (letting in-flight jobs finish), then queues, then connections. */
+  /**
+   * Closes workers first (letting in-flight jobs finish), then queues, then connections; a
+   * worker or queue that takes longer than `closeGraceMs` has its connections cut.
+   */
   close(): Promise<void>;
 }
 
@@ -76,6 +124,8 @@ export async function createQueueBackend(opts: QueueBackendOptions): Promise<Que
   const queues = new Map<string, JobQueue<any>>();
   const workers: JobWorker<any>[] = [];
   let closeConnections: () => Promise<void>;
+  /** Drop the backend's connections at once (a close that hangs); the pool's are left to pool.end(). */
+  let cutConnections: () => void = () => {};
   let make: {
     queue: (name: string, defaults?: JobsOptions) => JobQueue<any>;
     worker: (name: string, p: Processor<any>, o: Omit<WorkerOptions, 'connection' | 'prefix'>) => JobWorker<any>;
@@ -87,6 +137,19 @@ export async function createQueueBackend(opts: QueueBackendOptions): Promise<Que
     // Workers block on their own duplicated connections; this one serves queues and commands.
     const connection = new Redis(opts.redisUrl, { maxRetriesPerRequest: null });
     await connection.ping();
+    // Every client BullMQ makes from it (each worker's blocking connection), to cut them all when
+    // a close hangs: ioredis' disconnect() ends even a client that is still reconnecting.
+    const clients = new Set<Redis>();
+    const duplicate = connection.duplicate.bind(connection);
+    connection.duplicate = ((...args: Parameters<typeof duplicate>) => {
+      const c = duplicate(...args);
+      clients.add(c);
+      c.once('end', () => clients.delete(c));
+      return c;
+    }) as typeof connection.duplicate;
+    cutConnections = () => {
+      for (const c of clients) c.disconnect();
+    };
     // Job schedulers (the sweeper's, the reports') live in Redis. A Redis that comes back empty
     // (no persistence, a failover to an empty replica) has lost them, and with the sweeper's the
     // only thing that re-queues what PostgreSQL says is unfinished. So every scheduler upserted
@@ -114,7 +177,8 @@ export async function createQueueBackend(opts: QueueBackendOptions): Promise<Que
       worker: (n, p, o) => new Worker(n, p, { ...o, connection, prefix: opts.prefix }),
     };
     closeConnections = async () => {
-      await connection.quit().catch(() => connection.disconnect());
+      // quit() waits for the reply, which a connection still reconnecting may never get
+      await closeWithin({ close: () => connection.quit(), disconnect: async () => connection.disconnect() }, opts.closeGraceMs ?? CLOSE_GRACE_MS, () => connection.disconnect());
     };
   } else {
     name = 'postgres';
@@ -164,8 +228,15 @@ export async function createQueueBackend(opts: QueueBackendOptions): Promise<Que
       return w;
     },
     async close() {
-      await Promise.all(workers.map((w) => w.close()));
-      await Promise.all([...queues.values()].map((q) => q.close()));
+      const grace = opts.closeGraceMs ?? CLOSE_GRACE_MS;
+      const closeAll = (targets: { name: string; close(): Promise<unknown>; disconnect(): Promise<unknown> }[], kind: string) =>
+        Promise.all(
+          targets.map(async (t) => {
+            if (!(await closeWithin(t, grace, cutConnections))) opts.onError?.(new CloseTimeoutError(`${kind} ${t.name}`, grace), `${kind} ${t.name}`, 0);
+          }),
+        );
+      await closeAll(workers, 'worker');
+      await closeAll([...queues.values()], 'queue');
       await closeConnections();
     },
   };
