@@ -67,16 +67,23 @@ const MAJOR_RULES: RegExp[] = [
   /集体(?:上访|中毒|讨薪)|聚集|群体性|上吐下泻|食物中毒/,
 ];
 
-function firstMatch(re: RegExp, text: string, habitualIsRoutine = false): RegExpExecArray | null {
+/**
+ * The first match of `re` that its context leaves standing, or null; `seen` receives the first
+ * match of all when none stands (a trigger the context made harmless).
+ */
+function firstMatch(re: RegExp, text: string, habitualIsRoutine = false, seen?: (m: RegExpExecArray) => void): RegExpExecArray | null {
   const g = new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`);
   let m: RegExpExecArray | null;
+  let first: RegExpExecArray | null = null;
   while ((m = g.exec(text)) !== null) {
+    first ??= m;
     const before = text.slice(Math.max(0, m.index - 8), m.index);
     const after = text.slice(m.index + m[0].length, m.index + m[0].length + 8);
     const clause = text.slice(Math.max(0, m.index - 40), m.index);
     if (!HYPOTHETICAL.test(before) && !(SIMILE_AFTER.test(after) && /[像跟如]/.test(before)) && !RHETORICAL_AFTER.test(after) && !isPast(clause) && !(HEARSAY.test(clause) && !URGENT.test(text)) && !(habitualIsRoutine && HABITUAL.test(before))) return m;
     if (m[0].length === 0) g.lastIndex++;
   }
+  if (first && seen) seen(first);
   return null;
 }
 
@@ -99,13 +106,10 @@ export function detectLevel(text: string): LevelDetection {
   const suppressed: string[] = [];
   if (!NON_EMERGENCY_CONTEXT.test(t)) {
     for (const rule of EMERGENCY_RULES) {
-      const m = firstMatch(rule.re, t, rule.habitualIsRoutine);
+      const m = firstMatch(rule.re, t, rule.habitualIsRoutine, (raw) => suppressed.push(raw[0]));
       if (m) {
         reasons.push(m[0]);
         suggestedType ??= rule.type;
-      } else {
-        const raw = rule.re.exec(t);
-        if (raw) suppressed.push(raw[0]);
       }
     }
   }
