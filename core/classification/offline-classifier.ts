@@ -4,7 +4,7 @@
  */
 import type { Classification, Classifier, TaxonomyEntry } from './types.js';
 import { TextModel } from './text-model.js';
-import { detectLevel, extractLocation, isNonEmergencyContext, isTrivialChatter, summarize, type LevelDetection } from './rules.js';
+import { detectLevel, extractLocation, isTrivialChatter, summarize, type LevelDetection } from './rules.js';
 
 export const CHATTER_LABEL = 'chatter';
 export const ACTIONABLE_LABEL = 'actionable';
@@ -86,7 +86,7 @@ export function createOfflineClassifier(opts: OfflineClassifierOptions): Offline
   /** The rules' level, raised to emergency when the emergency model is sure enough. */
   const levelOf = (t: string, trivial: boolean): LevelDetection => {
     const lvl = detectLevel(t);
-    if (lvl.level === 'emergency' || !opts.emergencyModel || trivial || lvl.suppressed || isNonEmergencyContext(t)) return lvl;
+    if (lvl.level === 'emergency' || !opts.emergencyModel || trivial || lvl.suppressed || lvl.notice) return lvl;
     const p = opts.emergencyModel.predict(t).probs[emergencyIdx]!;
     return p >= emergencyThreshold ? { level: 'emergency', reasons: [...lvl.reasons, `model ${p.toFixed(2)}`] } : lvl;
   };

@@ -17,6 +17,8 @@ export interface LevelDetection {
    * raise the message either.
    */
   suppressed?: string[];
+  /** A notice, drill or safety lesson (reposted or announced): nothing it mentions is happening. */
+  notice?: true;
 }
 
 interface LevelRule {
@@ -93,18 +95,14 @@ function isPast(clause: string): boolean {
   return m !== null && !NOW.test(clause.slice(m.index));
 }
 
-/** A notice, drill or safety lesson (reposted or announced): what it mentions is not happening. */
-export function isNonEmergencyContext(text: string): boolean {
-  return NON_EMERGENCY_CONTEXT.test(typeof text === 'string' ? text.normalize('NFKC') : '');
-}
-
 /** Detect the level of a message from rules alone (the model never lowers it). */
 export function detectLevel(text: string): LevelDetection {
   const t = typeof text === 'string' ? text.normalize('NFKC') : '';
   const reasons: string[] = [];
   let suggestedType: string | undefined;
   const suppressed: string[] = [];
-  if (!NON_EMERGENCY_CONTEXT.test(t)) {
+  const notice = NON_EMERGENCY_CONTEXT.test(t);
+  if (!notice) {
     for (const rule of EMERGENCY_RULES) {
       const m = firstMatch(rule.re, t, rule.habitualIsRoutine, (raw) => suppressed.push(raw[0]));
       if (m) {
@@ -114,7 +112,7 @@ export function detectLevel(text: string): LevelDetection {
     }
   }
   if (reasons.length > 0) return { level: 'emergency', reasons, ...(suggestedType ? { suggestedType } : {}) };
-  const quiet = suppressed.length > 0 ? { suppressed } : {};
+  const quiet = { ...(suppressed.length > 0 ? { suppressed } : {}), ...(notice ? { notice } : {}) };
   for (const re of MAJOR_RULES) {
     const m = firstMatch(re, t);
     if (m) reasons.push(m[0]);
