@@ -14,6 +14,7 @@ import { createOutboundRepository } from '../db/repositories/outbound-repository
 import { createIngest } from './ingest.js';
 import { createCaseQueryHandler } from './intake/case-query-handler.js';
 import { createOnboardingHandler } from './intake/onboarding-handler.js';
+import { createUnknownCommandHandler } from './intake/unknown-command-handler.js';
 import { createIntakeProcessor } from './intake/intake-job.js';
 import { DEFAULT_INTAKE_CONCURRENCY, QUEUES, jobOptionsFor, jobIds, sendQueueName, type IntakeJob, type OutboundRef, type SendJob } from './jobs.js';
 import type { QueueBackend } from './queue-backend.js';
@@ -169,6 +170,8 @@ export function createWorkers(opts: WorkersOptions) {
         ratingLookbackMs: (slaPolicy.config.ratingGraceDays + 1) * 24 * 3600_000,
       }),
       notices.handler,
+      // Last: a `/command` none of the above knew.
+      createUnknownCommandHandler(),
     ],
     enqueueSend,
     now,

@@ -62,3 +62,6 @@ export const HELP_TEXT = [
 export const unknownCaseReply = (n: number) => `没有找到工单 ${formatCaseNumber(n)}，请核对编号（格式：#1024）。`;
 export const notYourCaseReply = (n: number) => `工单 ${formatCaseNumber(n)} 不是您反映的，只有反映人和工作人员可以查询。`;
 export const unknownButtonReply = '这个按钮已失效或无法识别，请发送「帮助」查看可用操作。';
+
+/** A `/command` no handler could read: unknown, or a known one with arguments it cannot use. */
+export const unknownCommandReply = (command: string) => `没有看懂「${command}」这条命令，请发送「帮助」或 /help 查看可用的命令和写法。`;

@@ -94,6 +94,15 @@ eachQueueBackend((backend) => {
       expect(replies).toHaveLength(0);
     });
 
+    it('answers a /command it cannot read (unknown, or known with wrong arguments), instead of triaging it', async () => {
+      for (const [text, name] of [['/case 123', '/case'], ['/help me please', '/help']] as const) {
+        const { id } = await p.sim.post(GROUP, { from: RESIDENT.id, text });
+        const reply = await eventually(async () => (await botMessages()).find((m) => m.replyTo === id));
+        expect(reply.text).toContain(`没有看懂「${name}」这条命令`);
+        expect(reply.text).toContain('/help');
+      }
+    });
+
     it('answers a case number query from its reporter, and refuses an unknown number', async () => {
       const { id } = await p.sim.post(GROUP, { from: RESIDENT.id, text: '楼下有人占道经营摆摊，堵得车都过不去' });
       const reply = await eventually(async () => (await botMessages()).find((m) => m.replyTo === id));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatCaseNumber, parseCaseNumber } from '../../../core/cases/case-number.js';
 import { parseCommand } from '../../../core/commands/parse-command.js';
+import { unknownSlashCommand } from '../../../core/commands/unknown-command.js';
 import { MAX_PROCESSED_LENGTH, prepareText } from '../../../core/intake/prepare-text.js';
 
 describe('parseCommand', () => {
@@ -21,6 +22,19 @@ describe('parseCommand', () => {
 
   it.each(['#1024号楼门口有垃圾', '路灯坏了 #1024 也是', '我的工单怎么还没人管', '', '#', '#abc'])('leaves %s to triage', (text) => {
     expect(parseCommand(text)).toBeNull();
+  });
+});
+
+describe('unknownSlashCommand', () => {
+  it.each([
+    ['/case 123', '/case'],
+    ['/Foo', '/foo'],
+    ['  /unknown_command  ', '/unknown_command'],
+  ])('names %s', (text, expected) => {
+    expect(unknownSlashCommand(text)).toBe(expected);
+  });
+  it.each(['/', '//', '/sign@SomeOtherBot 1001', '／sign 1001', '/123', '路灯坏了 /case', '/case是什么', 'http://x.cn'])('leaves %s alone', (text) => {
+    expect(unknownSlashCommand(text)).toBeNull();
   });
 });
 
