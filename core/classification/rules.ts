@@ -33,20 +33,26 @@ interface LevelRule {
 // for what they see ("黑烟滚滚", "躺着一动不动") and for the help they call ("快打119").
 const EMERGENCY_RULES: LevelRule[] = [
   // fire and smoke
-  { re: /(?<![打点不])着火(?!了吗)|着了火|烧着了|起火|失火|火灾(?!隐患)|烧起来|自燃|火苗|火光|大火|明火|火势|火(?:很|好|太|特别|非常|挺|越来越)大|(?:有|起了?|冒)火(?![车锅腿气柴机候])|(?:桶|车|房|屋|楼|店|棚|堆|草|树|柜|箱)着了(?![吗么])|火(?:蹿|窜|冒)|冒火|火星子?|打火花|冒烟|浓烟|冒黑烟|黑烟|(?:全|都|满)是烟(?![头蒂灰味])|(?<![油香抽吸])烟(?:很|好|太|特别)?大|呛得[^，。！？]{0,4}(?:不行|受不了|睁不开|喘不)|冒火花|爆炸|炸了|(?:煤气|燃气|液化气|天然气|气罐|锅炉)[^，。！？]{0,3}爆|(?:车|房子|房间|屋|屋子|厨房|电动车|电瓶车|摩托车|汽车|仓库|店|铺子|棚)[^，。！？]{0,3}(?:烧了|烧着|在烧)|(?:浓|很大|好大|刺鼻)的?(?:烧焦|焦糊)味|焦味[^。！？]{0,8}(?:烟|看不清)|(?:打|叫|报)(?:了)?119|119[^。！？]{0,4}(?:快|来|打)/, type: 'safety_hazard', habitualIsRoutine: true },
+  { re: /(?<![打点不])着火(?!了吗)|着了火|烧着了|起火|失火|火灾(?!隐患|逃生|演练|预防|防范|知识|保险)|烧起来|自燃|火苗|火光|大火|明火|火势|火(?:很|好|太|特别|非常|挺|越来越)大|(?:有|起了?|冒)火(?![车锅腿气柴机候])|(?:桶|车|房|屋|楼|店|棚|堆|草|树|柜|箱)着了(?![吗么])|火(?:蹿|窜|冒)|冒火|火星子?|打火花|冒烟|浓烟|冒黑烟|黑烟|(?:全|都|满)是烟(?![头蒂灰味])|(?<![油香抽吸])烟(?:很|好|太|特别)?大|呛得[^，。！？]{0,4}(?:不行|受不了|睁不开|喘不)|冒火花|爆炸|炸了|(?:煤气|燃气|液化气|天然气|气罐|锅炉)[^，。！？]{0,3}爆|(?:车|房子|房间|屋|屋子|厨房|电动车|电瓶车|摩托车|汽车|仓库|店|铺子|棚)[^，。！？]{0,3}(?:烧了|烧着|在烧)|(?:浓|很大|好大|刺鼻)的?(?:烧焦|焦糊)味|焦味[^。！？]{0,8}(?:烟|看不清)|(?:打|叫|报)(?:了)?119|119[^。！？]{0,4}(?:快|来|打)/, type: 'safety_hazard', habitualIsRoutine: true },
   // gas
   { re: /煤气味|燃气味|天然气味|液化气味|(?:煤气|燃气|天然气|液化气)的?(?:味道|味儿|气味|臭味)|(?:味道|气味)[^。！？]{0,6}(?:煤气|燃气|天然气|液化气)|(?:煤气|燃气|天然气|液化气)(?:管道?|罐|瓶|表|灶|阀门?)?[^。！？]{0,10}(?:泄[漏露]|漏(?:了|气)|在漏)|漏气|冒气|煤气中毒|一氧化碳中毒|有人中毒|(?:smell|smells|smelling|smelt|闻到)[^。！？]{0,12}\bgas\b|\bgas\b[^。！？]{0,6}(?:leak|smell|味)/i, type: 'safety_hazard' },
   // water, electricity, heights, people trapped or buried
   { re: /触电|电到人|落水|溺水|(?:掉|跌|摔|落|滑)(?:到|进|下|入)[^，。！？]{0,6}(?:河|湖|江|海|水|池|塘|井|沟|下水道|粪池)|(?:在水里|河里|湖里|江里)[^，。！？]{0,4}扑腾|呛水|(?:人|孩子|小孩|老人|女孩|男孩|娃)(?:从[^，。！？]{0,6})?(?:掉|摔|坠)下(?:去|来)|(?:河|江|湖|池塘|水塘|水池|井)边[^，。！？]{0,6}掉下去|(?:电线|高压线|电缆)[^，。！？]{0,6}(?:掉下来|掉地上|断了|垂下来|落下来|打火|冒火|火花)|跳楼|坠楼|轻生|(?:想|要)跳(?:楼|河|江|湖|桥|下去)|(?:楼顶|天台|窗台|窗户外|阳台外|桥上|楼边|边上)[^。！？!?]{0,12}(?:想|要)跳(?!舞|广场|绳|操)|(?:站|坐|骑|爬|蹲)在[^，。！？]{0,8}(?:楼顶|天台|窗台|窗户外|阳台外|楼边|栏杆)|(?:楼顶|天台|窗台|栏杆|楼边)上?(?:站着|坐着|骑着|爬着)|往下跳|爬(?:到|出|上)[^，。！？]{0,4}(?:窗户?外|窗台|阳台外|栏杆外)|(?:人|孩子|小孩|老人|工人|大爷|大妈|阿姨)[^，。！？]{0,4}被(?:埋|压)(?!价|工资|钱|款)|被(?:埋|压)(?:住|在)(?!价)|压在(?:下面|底下|里面)|压着(?:一个|个)?人|压住(?:了)?(?:一个|个)?人|(?:困|关|锁)在里面|电梯[^。！？]{0,8}出不来|被困(?!难)|困在电梯|关在电梯|困人|电梯[^。！？，,]{0,6}困(?:了|住)|(?:困|关)(?:了|住)[^。！？，,]{0,8}在(?:电梯)?里(?:面|头)?|(?:塌|埋|(?<!高)压|困|卡|关|废墟|掉|陷|砸|落|倒)[^。！？]{0,8}(?:里面|下面|底下)有(?:个)?(?:人|孩子|小孩|老人)|卡在[^，。！？]{0,6}(?:中间|半空)[^。！？]{0,12}(?:人|孩子|小孩|老人)|(?:反锁|锁|困|关)在车里|砸到人|砸伤|有人受伤|(?:外墙|瓷砖|墙皮|墙砖|玻璃|广告牌|招牌|空调外机|脚手架)[^。！？]{0,10}(?:正在|一直在?|不停地?|接二连三地?|一块一块地?|一块接一块地?)[^。！？]{0,4}(?:往下|向下)?(?:掉|落|砸)|被(?:车|汽车|轿车|电动车|摩托车|货车|大车|渣土车|公交车)撞|撞(?:倒|飞|伤)了?(?:一个)?(?:人|老人|小孩|孩子|行人)|撞到人/, type: 'safety_hazard' },
   // someone collapsed, hurt or unconscious
-  { re: /晕倒|昏倒|昏迷|昏过去|晕过去|晕在|(?:有人|人|老人|大爷|大妈|阿姨|奶奶|爷爷|孩子|小孩)[^，。！？]{0,3}晕了|不省人事|叫不醒|(?:叫|喊|拍|摇)[^，。,.]{0,4}(?:没反应|不醒|不理|不应)|一动不动|躺(?:着|在)[^，。！？]{0,8}(?:不动|没反应)|没了呼吸|没有呼吸|没呼吸|心脏骤停|抽搐|抽筋倒地|口吐白沫|倒地|倒在地上|(?:突然|一下子)倒下|(?:摔|跌)(?:倒|了|下来|下去|伤)?[^。！？]{0,8}(?:爬不起来|起不来|站不起来|动不了|不能动|出血|流血|不动|骨折|头破)|从[^，。！？]{1,8}(?:上|顶)?(?:摔|掉|跌|坠)下(?:来|去)|中风(?![后过]|了?[好几多一两三四五六七八九十]+年)|说不出话|喘不上气|喘不过气|呼吸困难|胸口(?:疼|痛|闷)得|大出血|(?:很多|好多|一地|满地|满身|满脸|不少)的?血|(?:全|都|满)是血|头破血流|血流不止|头(?:被)?(?:打|摔|磕|撞)?破了?|(?:打|叫)(?:了)?120|(?:叫|打|喊|等)[^，。！？]{0,2}救护车|救护车[^，。！？]{0,3}还没(?:来|到)|敲门[^。！？]{0,4}(?:没人应|没人开|没反应|没回应|不应)|敲不开|(?:[几两三四五]|好几)天没(?:动静|开门)|没动静[^。！？]{0,3}(?:[几两三四五]|好几)天|(?:喝|吃|服)了?(?:农药|老鼠药|安眠药|毒药)|服毒|割腕/, type: 'welfare_service' },
+  { re: /晕倒|昏倒|昏迷|昏过去|晕过去|晕在|(?:有人|人|老人|大爷|大妈|阿姨|奶奶|爷爷|孩子|小孩)[^，。！？]{0,3}晕了|不省人事|(?<!(?:上班|值班|保安|门卫)[^。！？]{0,12})(?:叫不醒|(?:叫|喊|拍|摇)[^，。,.]{0,4}(?:没反应|不醒|不理|不应))|一动不动|躺(?:着|在)[^，。！？]{0,8}(?:不动|没反应)|没了呼吸|没有呼吸|没呼吸|心脏骤停|抽搐|抽筋倒地|口吐白沫|倒地|倒在地上|(?:突然|一下子)倒下|(?:摔|跌)(?:倒|了|下来|下去|伤)?[^。！？]{0,8}(?:爬不起来|起不来|站不起来|动不了|不能动|出血|流血|不动|骨折|头破)|从[^，。！？]{1,8}(?:上|顶)?(?:摔|掉|跌|坠)下(?:来|去)|中风(?![后过]|了?[好几多一两三四五六七八九十]+年)|说不出话|喘不上气|喘不过气|呼吸困难|胸口(?:疼|痛|闷)得|大出血|(?:很多|好多|一地|满地|满身|满脸|不少)的?血|(?:全|都|满)是血|头破血流|血流不止|头[都也]?(?:被)?(?:打|砸|摔|磕|撞)?破了?|(?:打|叫)(?:了)?120|(?:叫|打|喊|等)[^，。！？]{0,2}救护车|救护车[^，。！？]{0,3}还没(?:来|到)|敲门[^。！？]{0,4}(?:没人应|没人开|没反应|没回应|不应)|敲不开|(?:[几两三四五]|好几)天没(?:动静|开门)|没动静[^。！？]{0,3}(?:[几两三四五]|好几)天|(?:喝|吃|服)了?(?:农药|老鼠药|安眠药|毒药)|服毒|割腕/, type: 'welfare_service' },
   // violence under way
-  { re: /打人|殴打|砍人|互砍|砍伤|捅人|捅伤|行凶|持刀|持械|拿(?:着)?(?:菜刀|刀|铁棍|铁棒|钢管|斧头|凶器)|拿着(?:砖头|板砖|铁锹|锤子|棍子?)|拿(?:砖头|板砖|铁锹|锤子|棍子?)[^，。！？]{0,3}(?:砸|打|拍|追|砍|抡)|动刀|抢劫|抢(?:包|手机|钱|项链)|抢(?:了|走)[^，。！？]{0,8}(?:项链|包|手机|钱|东西)|打起来了|动手了|动起手来|正在打|在打架|追着[^，。！？]{0,6}打|追打|砸[^，。！？死]{0,4}(?:保安|人)(?!命)|打架.{0,6}(?:刀|棍|血|砸|瓶)|打架.{0,10}(?:报警|快来)|围着打|围殴|群殴|打群架|流血|家暴|打(?:他|她)?(?:媳妇|老婆|老公|妻子|丈夫|孩子|小孩|老人)|(?:要|说要|扬言)杀|杀人|杀了(?:她|他|你|我)|绑架|劫持|救命|(?:快|赶紧)(?:报警|打110)|(?:打|报)了?110/, type: 'public_security' },
+  { re: /打人|殴打|砍人|互砍|砍伤|捅人|捅伤|行凶|持刀|持械|拿(?:着)?(?:菜刀|刀|铁棍|铁棒|钢管|斧头|凶器)|拿着(?:砖头|板砖|铁锹|锤子|棍子?)|拿(?:砖头|板砖|铁锹|锤子|棍子?)[^，。！？]{0,3}(?:砸|打|拍|追|砍|抡)|动刀|抢劫|抢(?:包|手机|钱|项链)|抢(?:了|走)[^，。！？]{0,8}(?:项链|包|手机|钱|东西)|打起来了|互相(?:砸|打|砍|捅|殴打)|还没停手|还在(?:打人|打架|打他|打她|动手)|动手了|动起手来|正在打|在打架|追着[^，。！？]{0,6}打|追打|砸[^，。！？死]{0,4}(?:保安|人)(?!命)|打架.{0,6}(?:刀|棍|血|砸|瓶)|打架.{0,10}(?:报警|快来)|围着打|围殴|群殴|打群架|流血|家暴|打(?:他|她)?(?:媳妇|老婆|老公|妻子|丈夫|孩子|小孩|老人)|(?:要|说要|扬言)杀|杀人|杀了(?:她|他|你|我)|绑架|劫持|(?:喊|叫|呼|听到|传来)[^，。！？]{0,4}救命|救命[^，。！？]{0,2}(?:快来|快救|来人)|(?:快|赶紧)(?:报警|打110)|(?:打|报)了?110/, type: 'public_security' },
+  // fire and smoke written in English ("smoke everywhere in the staircase"), not the fire exit or a smoker
+  { re: /\bon fire\b|\b(?:smoke|fire|flames?)\s+(?:everywhere|coming|pouring|in (?:the|our|my)|from|all over)|(?:full of|lots of|thick|black|so much|heavy)\s+(?:smoke|flames?)|\bflames\b|\b(?:is|are|it's)\s+burning\b/i, type: 'safety_hazard' },
+  // a burglar at the door or still inside; someone followed home and still lurking
+  { re: /(?:正在|在)撬[^，。！？]{0,4}(?:门|锁|窗)|(?:撬|被撬)[^。！？]{0,24}(?:人[^，。！？]{0,4}还在(?:屋|家|里)|(?:屋|家|里面|房)[^，。！？]{0,4}(?:有(?:动静|声音|响动)|还有人))|(?:小偷|贼)[^，。！？]{0,6}(?:还在|正在)(?:我家|屋里|家里|里面)|(?:跟着|尾随|跟踪)[^。！？]{0,16}(?:现在|还在)[^。！？]{0,12}(?:转悠|徘徊|不走|蹲着|守着|躲)|(?:跟着|尾随|跟踪)(?:我|孩子|女儿|女孩|小孩|她)[^。]{0,30}(?:快来|救命|报警)/, type: 'public_security' },
+  // something falling or collapsing now with people under it; people caught in a flood
+  { re: /(?:(?:正在|快要?|马上|眼看)[^，。！？]{0,4}(?:倒|掉|塌)|往(?:外|下)倒|(?:要|快)(?:倒|塌|掉)(?:了|下来)|又掉了|都歪了)(?=[^。]{0,40}(?:底下|下面|墙根|下方|旁边)[^。！？]{0,8}(?:有|还有|都是|一排|站着|全是|就是|在)[^。！？]{0,10}(?:人(?!走|行道|行路)|老人|小孩|孩子|学生|家长|行人|幼儿园))|(?:淹|进水|积水|水(?:已经)?(?:到|没过|淹到|齐))[^。]{0,30}(?:人|大爷|大妈|老人|孩子|小孩)[^，。！？]{0,8}(?:还在(?:下面|里面|底下|水里)|没上来|出不来|被困|困在)/, type: 'safety_hazard' },
 ];
 
 // Phrases that make a trigger hypothetical or preventive ("万一着火", "防火", "消防演练"), or
 // a figure of speech ("热得要晕倒了")
-const HYPOTHETICAL = /(?:万一|哪天|差点|差一点|险些|如果|要是|假如|一旦|防止|预防|以免|避免|怕|担心|容易|可能会?|会不会|真|演练|演习|培训|宣传|知识|提示|都快|快要|(?:热|累|困|饿|气|笑|吓|烦|吵|晒|忙|看|转|听|挤|闷)得(?:我|人)?(?:头都|都)?(?:要|快)?)[^，。！？,.!?]{0,6}$/;
+const HYPOTHETICAL = /(?:万一|哪天|梦见|梦到|做梦|梦里|(?:血压|心态|脑子|脑袋|肺|嘴里|嘴巴|嗓子|喉咙)[都也]?(?:要|快)?|差点|差一点|险些|如果|要是|假如|一旦|防止|预防|以免|避免|怕|担心|容易|可能会?|会不会|真|演练|演习|培训|宣传|知识|提示|都快|快要|(?:(?:热|累|困|饿|气|笑|吓|烦|吵|晒|忙|看|转|听|挤|闷|辣)得|辣到)(?:我|人)?(?:头都|都)?(?:要|快)?)[^，。！？,.!?]{0,6}$/;
 // "像着火一样", "跟打仗似的"
 const SIMILE_AFTER = /^[^，。！？,.!?]{0,4}(?:一样|似的|一般)/;
 // "着火了怎么办", "着火了谁跑得掉": a question about what could happen
@@ -56,10 +62,23 @@ const RHETORICAL_AFTER = /^了?[^，。！？,.!?]{0,2}(?:怎么办|咋办|谁(?
 const PAST = /(?:上周|上星期|上礼拜|上个(?:月|星期|礼拜)|上回|上次|去年|前年|前阵子|前段时间|那次|当时|[一二两三四五六七八九十几]+(?:年|个月)前)[^。！？!?]{0,40}$/;
 const NOW = /今天|今晚|今早|现在|正在|还在|刚才|刚刚|又|马上|快/;
 // "听说隔壁小区着火了": news from elsewhere, unless the message calls for help
-const HEARSAY = /(?:听说|据说|新闻(?:上|里)?(?:说|报道)|网上说|看到新闻)[^。！？!?]{0,30}$/;
+const HEARSAY = /(?:听说|据说|新闻(?:上|里)?(?:说|报道)?|网上(?:说|传)|网传|看到新闻|朋友圈(?:说|传|里)|刷到|视频(?:里|上)说)[^。！？!?]{0,30}$/;
 const URGENT = /快来|赶紧|快去|快叫|快打|救命|现在|正在|还在/;
 const HABITUAL = /(?:天天|每天|经常|老是|总是|成天|整天|一到[^，。！？]{0,4}就)[^，。！？,.!?]{0,4}$/;
-const NON_EMERGENCY_CONTEXT = /消防演练|应急演练|演习|防火知识|安全知识|宣传|培训|【通知】|【转发】|^转[:：]|转发[:：]/;
+// "没打人", "没着火": the trigger denied
+const NEGATED = /(?:没|没有|没再|并没|也没|倒是?没)$/;
+// "跳楼的新闻", "困人那个事": talk about a story, not a call for help
+const STORY_AFTER = /^[^，。！？,!?]{0,4}(?:的|那个|这个|那件|这件)(?:新闻|视频|报道|消息|事情?|事儿)/;
+// "昨晚闻到煤气味，今天没了": yesterday's trigger, over unless the message says it goes on
+const RECENT_PAST = /(?:昨天|昨晚|昨儿|昨夜|前天|前晚|大前天)[^，。！？,!?]{0,20}$/;
+const GOES_ON = /今天|今晚|今早|现在|正在|还在|刚才|刚刚|马上|开始|起|一直|到现在|至今/;
+const STILL_AFTER = /现在|还在|还有|还是有|一直|越来越|到现在|至今|仍|依然|又(?!没)|刚刚|刚才|快来|赶紧|救命/;
+// A call for help now, which no story, joke or all-clear elsewhere in the message undoes (not 救命
+// alone: "救命，电费又涨了" is a figure of speech)
+const CALL_FOR_HELP = /快来|赶紧|快去|快叫|快打|还有人|还在里面|正在/;
+// The whole message says it was nothing, or is over: a false alarm, a rumour denied, a harmless cause, laughter
+const ALL_CLEAR = /虚惊|白紧张|辟谣|是假的|谣言|(?:不是|并非)(?:煤气|燃气|着火|火灾|起火|爆炸|枪声)|已经(?:灭了|扑灭|处理好|没事)|人(?:已经)?没事了|已经(?:被)?送(?:去|到)?(?:医院|医)|送医了|(?:原来|其实|只是|就是|是)[^。！？!?]{0,10}(?:炒辣椒|炒菜|熬(?:中)?药|煎药|烧艾|艾灸|烧烤|鞭炮|放炮|烟花|烧纸|做饭|置换|试气|演练|演习|测试|拍(?:戏|电影|视频))|笑死|哈哈|hhh|😂|🤣/i;
+const NON_EMERGENCY_CONTEXT = /消防演练|应急演练|演习|防火知识|安全知识|小知识|科普|温馨提示|安全提示|宣传|培训|【通知】|【转发】|^转[:：]|转发[:：]/;
 
 const MAJOR_RULES: RegExp[] = [
   /(?:整个|全|整片|大面积|整栋|好几栋|几栋|全村|全镇|片区).{0,6}(?:停电|停水|停气|断电|断水|停暖|不热|没电|没水)/,
@@ -73,7 +92,7 @@ const MAJOR_RULES: RegExp[] = [
  * The first match of `re` that its context leaves standing, or null; `seen` receives the first
  * match of all when none stands (a trigger the context made harmless).
  */
-function firstMatch(re: RegExp, text: string, habitualIsRoutine = false, seen?: (m: RegExpExecArray) => void): RegExpExecArray | null {
+function firstMatch(re: RegExp, text: string, habitualIsRoutine = false, seen?: (m: RegExpExecArray) => void, allClear = false): RegExpExecArray | null {
   const g = new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`);
   let m: RegExpExecArray | null;
   let first: RegExpExecArray | null = null;
@@ -82,7 +101,18 @@ function firstMatch(re: RegExp, text: string, habitualIsRoutine = false, seen?: 
     const before = text.slice(Math.max(0, m.index - 8), m.index);
     const after = text.slice(m.index + m[0].length, m.index + m[0].length + 8);
     const clause = text.slice(Math.max(0, m.index - 40), m.index);
-    if (!HYPOTHETICAL.test(before) && !(SIMILE_AFTER.test(after) && /[像跟如]/.test(before)) && !RHETORICAL_AFTER.test(after) && !isPast(clause) && !(HEARSAY.test(clause) && !URGENT.test(text)) && !(habitualIsRoutine && HABITUAL.test(before))) return m;
+    const harmless =
+      allClear ||
+      HYPOTHETICAL.test(before) ||
+      NEGATED.test(before) ||
+      (SIMILE_AFTER.test(after) && /[像跟如]/.test(before)) ||
+      RHETORICAL_AFTER.test(after) ||
+      (STORY_AFTER.test(after) && !CALL_FOR_HELP.test(text)) ||
+      isPast(clause) ||
+      isOverSinceYesterday(clause, text.slice(m.index + m[0].length)) ||
+      (HEARSAY.test(clause) && !URGENT.test(text)) ||
+      (habitualIsRoutine && HABITUAL.test(before));
+    if (!harmless) return m;
     if (m[0].length === 0) g.lastIndex++;
   }
   if (first && seen) seen(first);
@@ -95,6 +125,12 @@ function isPast(clause: string): boolean {
   return m !== null && !NOW.test(clause.slice(m.index));
 }
 
+/** A trigger after "昨天/昨晚…" with nothing in between or after saying it goes on. */
+function isOverSinceYesterday(clause: string, rest: string): boolean {
+  const m = RECENT_PAST.exec(clause);
+  return m !== null && !GOES_ON.test(clause.slice(m.index)) && !STILL_AFTER.test(rest);
+}
+
 /** Detect the level of a message from rules alone (the model never lowers it). */
 export function detectLevel(text: string): LevelDetection {
   const t = typeof text === 'string' ? text.normalize('NFKC') : '';
@@ -103,8 +139,9 @@ export function detectLevel(text: string): LevelDetection {
   const suppressed: string[] = [];
   const notice = NON_EMERGENCY_CONTEXT.test(t);
   if (!notice) {
+    const allClear = ALL_CLEAR.test(t) && !CALL_FOR_HELP.test(t);
     for (const rule of EMERGENCY_RULES) {
-      const m = firstMatch(rule.re, t, rule.habitualIsRoutine, (raw) => suppressed.push(raw[0]));
+      const m = firstMatch(rule.re, t, rule.habitualIsRoutine, (raw) => suppressed.push(raw[0]), allClear);
       if (m) {
         reasons.push(m[0]);
         suggestedType ??= rule.type;

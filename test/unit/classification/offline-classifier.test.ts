@@ -45,6 +45,19 @@ describe('emergency detection (rules, whatever the model says)', () => {
     '2号楼外墙的瓷砖正在一块一块往下掉，下面就是主路',
     '我爸突然中风了，说不出话',
     '有人拿棍子打人',
+    // a fight still going on, a burglar at the door or inside, someone followed and still lurking
+    '两个人在超市门口拿酒瓶互相砸，头都破了',
+    '有人正在撬隔壁的门，我在猫眼里看着呢',
+    '家里门锁被撬开了，屋里有动静，我不敢进去',
+    '一个男的一路跟着我回来，现在还在楼下转悠不走',
+    // falling now with people under it, a person caught in a flood, English
+    '围墙正在往外倒，下面还有人在摆摊',
+    '地下室淹了，水到胸口了，老人还在下面没上来',
+    'there is smoke everywhere in the corridor，快来人',
+    // yesterday's trigger that goes on today
+    '昨晚开始就有煤气味，现在还有',
+    // an all-clear for one thing while someone is still in danger
+    '火已经灭了，但是还有人困在里面',
   ])('%s → emergency', async (text) => {
     expect(detectLevel(text).level).toBe('emergency');
     const out = await c.classify(text);
@@ -77,6 +90,20 @@ describe('emergency detection (rules, whatever the model says)', () => {
     '广告牌架子锈得厉害，哪天砸下来就出人命了',
     '楼下嫌我家孩子吵，天天拿棍子捅天花板',
     '我爸中风后半身不遂，想申请上门服务',
+    // over since yesterday, a false alarm explained, a story, a dream, a denial, a lesson
+    '昨晚闻到一点煤气味，今天没有了，想找人看看管道',
+    '刚才那股煤气味原来是楼下在熬中药，虚惊一场',
+    '看了个外地小区有人跳楼的新闻，唉',
+    '梦见咱们楼着火了，吓醒了',
+    '他在楼下骂了半天，倒是没打人',
+    '学校今天教火灾逃生，孩子回家给我们演示',
+    '朋友圈传隔壁镇工厂着火了',
+    // a guard asleep, a joke, an interjection, piling, a figure of speech
+    '保安值班时睡觉，怎么叫都叫不醒',
+    '我家孩子玩游戏输了大喊救命，笑死',
+    '救命，这个月水费又涨了',
+    '工地晚上十一点还在打桩，吵死了',
+    '气得我血压都要爆炸了',
   ])('%s → not raised', (text) => {
     expect(detectLevel(text).level).toBe('routine');
   });
