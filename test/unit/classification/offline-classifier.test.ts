@@ -58,6 +58,20 @@ describe('emergency detection (rules, whatever the model says)', () => {
     '昨晚开始就有煤气味，现在还有',
     // an all-clear for one thing while someone is still in danger
     '火已经灭了，但是还有人困在里面',
+    // from a fourth probe set (G): poisoning, intruders, a child in a hot car, smoke described,
+    // slips of the input method, a sign about to fall, someone lying still, English
+    '我家孩子把一瓶药全吃下去了，一直在吐',
+    '孩子误食了干燥剂',
+    '有个陌生人刚翻进我家院子',
+    '我躲在卫生间里，外面有人在砸门',
+    '停车场一辆车里锁着个小孩，哭得嘴唇都紫了',
+    '3楼窗户一直往外冒黑的',
+    '燃汽味很重，整栋楼都是',
+    '有个老人晕到在菜市场门口',
+    '脚手架好像要倒，下面还有工人在干活',
+    '有个大爷躺地上不动，怎么办',
+    'someone fainted in the lobby，快来',
+    '有个人被狗咬了，腿上一直流血',
   ])('%s → emergency', async (text) => {
     expect(detectLevel(text).level).toBe('emergency');
     const out = await c.classify(text);
@@ -104,6 +118,8 @@ describe('emergency detection (rules, whatever the model says)', () => {
     '救命，这个月水费又涨了',
     '工地晚上十一点还在打桩，吵死了',
     '气得我血压都要爆炸了',
+    '流浪猫受伤了，腿一直流血，谁能帮帮忙',
+    '下水道一直冒黑水，臭死了',
   ])('%s → not raised', (text) => {
     expect(detectLevel(text).level).toBe('routine');
   });
