@@ -19,6 +19,11 @@ export interface LevelDetection {
   suppressed?: string[];
   /** A notice, drill or safety lesson (reposted or announced): nothing it mentions is happening. */
   notice?: true;
+  /**
+   * The emergency words are in a story: something over (上周, 昨晚 with nothing going on), heard
+   * of elsewhere, a false alarm explained, a joke or a dream. Such messages are mostly chatter.
+   */
+  told?: true;
 }
 
 interface LevelRule {
@@ -52,7 +57,9 @@ const EMERGENCY_RULES: LevelRule[] = [
 
 // Phrases that make a trigger hypothetical or preventive ("万一着火", "防火", "消防演练"), or
 // a figure of speech ("热得要晕倒了")
-const HYPOTHETICAL = /(?:万一|哪天|梦见|梦到|做梦|梦里|(?:血压|心态|脑子|脑袋|肺|嘴里|嘴巴|嗓子|喉咙)[都也]?(?:要|快)?|差点|差一点|险些|如果|要是|假如|一旦|防止|预防|以免|避免|怕|担心|容易|可能会?|会不会|真|演练|演习|培训|宣传|知识|提示|都快|快要|(?:(?:热|累|困|饿|气|笑|吓|烦|吵|晒|忙|看|转|听|挤|闷|辣)得|辣到)(?:我|人)?(?:头都|都)?(?:要|快)?)[^，。！？,.!?]{0,6}$/;
+const HYPOTHETICAL = /(?:万一|哪天|(?:血压|心态|脑子|脑袋|肺|嘴里|嘴巴|嗓子|喉咙)[都也]?(?:要|快)?|差点|差一点|险些|如果|要是|假如|一旦|防止|预防|以免|避免|怕|担心|容易|可能会?|会不会|真|演练|演习|培训|宣传|知识|提示|都快|快要|(?:(?:热|累|困|饿|气|笑|吓|烦|吵|晒|忙|看|转|听|挤|闷|辣)得|辣到)(?:我|人)?(?:头都|都)?(?:要|快)?)[^，。！？,.!?]{0,6}$/;
+// "梦见咱楼着火了"
+const DREAM = /(?:梦见|梦到|做梦|梦里)[^，。！？,.!?]{0,6}$/;
 // "像着火一样", "跟打仗似的"
 const SIMILE_AFTER = /^[^，。！？,.!?]{0,4}(?:一样|似的|一般)/;
 // "着火了怎么办", "着火了谁跑得掉": a question about what could happen
@@ -92,30 +99,38 @@ const MAJOR_RULES: RegExp[] = [
  * The first match of `re` that its context leaves standing, or null; `seen` receives the first
  * match of all when none stands (a trigger the context made harmless).
  */
-function firstMatch(re: RegExp, text: string, habitualIsRoutine = false, seen?: (m: RegExpExecArray) => void, allClear = false): RegExpExecArray | null {
+function firstMatch(re: RegExp, text: string, habitualIsRoutine = false, seen?: (m: RegExpExecArray, told: boolean) => void, allClear = false): RegExpExecArray | null {
   const g = new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`);
   let m: RegExpExecArray | null;
   let first: RegExpExecArray | null = null;
+  let firstTold = false;
   while ((m = g.exec(text)) !== null) {
-    first ??= m;
     const before = text.slice(Math.max(0, m.index - 8), m.index);
     const after = text.slice(m.index + m[0].length, m.index + m[0].length + 8);
     const clause = text.slice(Math.max(0, m.index - 40), m.index);
-    const harmless =
+    // a story: over, elsewhere, a false alarm, a dream
+    const told =
       allClear ||
+      DREAM.test(before) ||
+      (STORY_AFTER.test(after) && !CALL_FOR_HELP.test(text)) ||
+      isPast(clause) ||
+      isOverSinceYesterday(clause, text.slice(m.index + m[0].length)) ||
+      (HEARSAY.test(clause) && !URGENT.test(text));
+    const harmless =
+      told ||
       HYPOTHETICAL.test(before) ||
       NEGATED.test(before) ||
       (SIMILE_AFTER.test(after) && /[像跟如]/.test(before)) ||
       RHETORICAL_AFTER.test(after) ||
-      (STORY_AFTER.test(after) && !CALL_FOR_HELP.test(text)) ||
-      isPast(clause) ||
-      isOverSinceYesterday(clause, text.slice(m.index + m[0].length)) ||
-      (HEARSAY.test(clause) && !URGENT.test(text)) ||
       (habitualIsRoutine && HABITUAL.test(before));
     if (!harmless) return m;
+    if (!first) {
+      first = m;
+      firstTold = told;
+    }
     if (m[0].length === 0) g.lastIndex++;
   }
-  if (first && seen) seen(first);
+  if (first && seen) seen(first, firstTold);
   return null;
 }
 
@@ -153,11 +168,15 @@ export function detectLevel(text: string): LevelDetection {
   const reasons: string[] = [];
   let suggestedType: string | undefined;
   const suppressed: string[] = [];
+  let told = false;
   const notice = NON_EMERGENCY_CONTEXT.test(t);
   if (!notice) {
     const allClear = ALL_CLEAR.test(t) && !CALL_FOR_HELP.test(t);
     for (const rule of EMERGENCY_RULES) {
-      const m = firstMatch(rule.re, t, rule.habitualIsRoutine, (raw) => suppressed.push(raw[0]), allClear);
+      const m = firstMatch(rule.re, t, rule.habitualIsRoutine, (raw, isTold) => {
+        suppressed.push(raw[0]);
+        told ||= isTold;
+      }, allClear);
       if (m) {
         reasons.push(m[0]);
         suggestedType ??= rule.type;
@@ -165,7 +184,7 @@ export function detectLevel(text: string): LevelDetection {
     }
   }
   if (reasons.length > 0) return { level: 'emergency', reasons, ...(suggestedType ? { suggestedType } : {}) };
-  const quiet = { ...(suppressed.length > 0 ? { suppressed } : {}), ...(notice ? { notice } : {}) };
+  const quiet = { ...(suppressed.length > 0 ? { suppressed } : {}), ...(notice ? { notice } : {}), ...(told ? { told: true as const } : {}) };
   for (const re of MAJOR_RULES) {
     const m = firstMatch(re, t);
     if (m) reasons.push(m[0]);
