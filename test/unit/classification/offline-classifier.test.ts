@@ -72,6 +72,22 @@ describe('emergency detection (rules, whatever the model says)', () => {
     '有个大爷躺地上不动，怎么办',
     'someone fainted in the lobby，快来',
     '有个人被狗咬了，腿上一直流血',
+    // from a fifth probe set (H: 70 emergencies of as many kinds as its writer could think of)
+    '有人在撬一楼那家的防盗窗，就是现在',
+    '隧道里积水很深，一辆车熄火了，司机还在车里',
+    '围墙倒了，压住了一个路过的老人',
+    '车顶被树砸扁了，里面的人出不来',
+    '有个小孩掉进路边的坑里了',
+    '外卖小哥一脚踩空掉下去了',
+    '超市门口一个大爷倒了，浑身发抖',
+    '我妈有老年痴呆，刚才自己跑出去了',
+    '孩子不见了，刚才还在楼下玩',
+    '花园里有人被蛇咬了',
+    '一群马蜂在追着孩子蛰',
+    '冷库好像在泄漏氨气，味道很冲',
+    '我把84和洁厕灵混在一起了，现在头晕',
+    '楼顶的招牌一直在晃，下面好多人在排队',
+    '那辆车没拉手刹往下溜，下面就是幼儿园门口',
   ])('%s → emergency', async (text) => {
     expect(detectLevel(text).level).toBe('emergency');
     const out = await c.classify(text);
@@ -120,6 +136,10 @@ describe('emergency detection (rules, whatever the model says)', () => {
     '气得我血压都要爆炸了',
     '流浪猫受伤了，腿一直流血，谁能帮帮忙',
     '下水道一直冒黑水，臭死了',
+    '老人有阿尔茨海默，走丢过两次，想登记一下',
+    '单元门口被车堵了，人都出不来',
+    '外墙砖松了摇摇欲坠的，底下是人行道',
+    '树被风吹得一直晃，下面没人',
   ])('%s → not raised', (text) => {
     expect(detectLevel(text).level).toBe('routine');
   });
