@@ -95,12 +95,24 @@ const MAJOR_RULES: RegExp[] = [
   /集体(?:上访|中毒|讨薪)|聚集|群体性|上吐下泻|食物中毒/,
 ];
 
+const GLOBAL = new WeakMap<RegExp, RegExp>();
+/** `re` with the g flag, compiled once (firstMatch walks every match). */
+function globalOf(re: RegExp): RegExp {
+  let g = GLOBAL.get(re);
+  if (!g) {
+    g = new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`);
+    GLOBAL.set(re, g);
+  }
+  return g;
+}
+
 /**
  * The first match of `re` that its context leaves standing, or null; `seen` receives the first
  * match of all when none stands (a trigger the context made harmless).
  */
 function firstMatch(re: RegExp, text: string, habitualIsRoutine = false, seen?: (m: RegExpExecArray, told: boolean) => void, allClear = false): RegExpExecArray | null {
-  const g = new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`);
+  const g = globalOf(re);
+  g.lastIndex = 0;
   let m: RegExpExecArray | null;
   let first: RegExpExecArray | null = null;
   let firstTold = false;
