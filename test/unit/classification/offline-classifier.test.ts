@@ -88,6 +88,24 @@ describe('emergency detection (rules, whatever the model says)', () => {
     '我把84和洁厕灵混在一起了，现在头晕',
     '楼顶的招牌一直在晃，下面好多人在排队',
     '那辆车没拉手刹往下溜，下面就是幼儿园门口',
+    // kinds added with examples of their own: choking, stroke signs, heatstroke, scalds, labour,
+    // seizures, a child on a sill, a car in the pond, a ceiling falling on someone, fumes,
+    // a man exposing himself, an abduction, an arson threat, a dog attacking, a son beating his mother
+    '宝宝吃葡萄噎住了，憋得脸通红',
+    '我妈突然嘴歪了，右手抬不起来',
+    '送快递的小哥中暑了，人晕乎乎的',
+    '孩子被热油烫到了，手上起泡',
+    '对门的孕妇羊水破了，家里没人',
+    '孩子突然抽起来了，翻白眼',
+    '4楼窗台上趴着个小孩',
+    '一辆车冲进了小区的池塘',
+    '天花板掉下来砸到了我奶奶',
+    '一股刺鼻的味道，好多人眼睛疼流泪',
+    '有个男的对着小朋友脱裤子',
+    '有人想把孩子往车里拽',
+    '楼下有人扬言要把楼烧了',
+    '一条大狗扑倒了一个小孩在咬',
+    '喝醉的儿子在打他妈',
   ])('%s → emergency', async (text) => {
     expect(detectLevel(text).level).toBe('emergency');
     const out = await c.classify(text);
@@ -140,6 +158,8 @@ describe('emergency detection (rules, whatever the model says)', () => {
     '单元门口被车堵了，人都出不来',
     '外墙砖松了摇摇欲坠的，底下是人行道',
     '树被风吹得一直晃，下面没人',
+    '老人在屋里烧炭取暖，担心会煤气中毒，社区去提醒一下吧',
+    '我还以为着火了，锅烧糊了而已',
   ])('%s → not raised', (text) => {
     expect(detectLevel(text).level).toBe('routine');
   });
