@@ -106,6 +106,18 @@ describe('emergency detection (rules, whatever the model says)', () => {
     '楼下有人扬言要把楼烧了',
     '一条大狗扑倒了一个小孩在咬',
     '喝醉的儿子在打他妈',
+    // from a sixth probe set (J: 80 emergencies)
+    '游泳池有个人沉下去半天了没上来',
+    '工人被电住了，挂在梯子上',
+    '路灯杆漏电，刚才一只狗碰了就倒了不动了',
+    '天台边上坐着个人，腿垂在外面',
+    '邻居家小孩一直哭喊不要打了',
+    '大树正往停着的车上倒，底下还有人在躲雨',
+    '水已经齐腰了，瘫痪的老人还躺在床上',
+    '楼下一个老人浑身冰凉，叫不太醒',
+    '朋友脸肿了喉咙发紧，120多久能到啊',
+    '我奶奶糊涂了，早上出门到现在没回来',
+    '13栋窗户里红红的一闪一闪，噼里啪啦的',
   ])('%s → emergency', async (text) => {
     expect(detectLevel(text).level).toBe('emergency');
     const out = await c.classify(text);
@@ -160,6 +172,9 @@ describe('emergency detection (rules, whatever the model says)', () => {
     '树被风吹得一直晃，下面没人',
     '老人在屋里烧炭取暖，担心会煤气中毒，社区去提醒一下吧',
     '我还以为着火了，锅烧糊了而已',
+    '早上的煤气味是燃气公司在换管道，已经弄完了',
+    '提醒一下大家，用炭火取暖注意一氧化碳中毒',
+    '楼顶那人是修水箱的师傅，不是要跳楼',
   ])('%s → not raised', (text) => {
     expect(detectLevel(text).level).toBe('routine');
   });
