@@ -4,7 +4,7 @@
  */
 import type { Classification, Classifier, TaxonomyEntry } from './types.js';
 import { TextModel } from './text-model.js';
-import { detectLevel, extractLocation, isTrivialChatter, summarize, type LevelDetection } from './rules.js';
+import { asksForAction, detectLevel, extractLocation, isTrivialChatter, summarize, type LevelDetection } from './rules.js';
 
 export const CHATTER_LABEL = 'chatter';
 export const ACTIONABLE_LABEL = 'actionable';
@@ -58,13 +58,10 @@ export const DEFAULT_ACTIONABLE_THRESHOLD = 0.6;
 /**
  * A message whose emergency words are in a story (a fire last winter, a fall on the news, a
  * false alarm explained, a joke; `LevelDetection.told`) and that asks nobody for anything is a
- * case only when the triage model is this sure: the model knows the words, not that they are
+ * case only when the triage model is this sure (one that asks, `asksForAction`, is judged as any other): the model knows the words, not that they are
  * told. On four probe sets (820 messages) 24 of 27 such messages were chatter.
  */
 export const TOLD_ACTIONABLE_THRESHOLD = 0.95;
-
-/** Words that ask someone to act: a told message with one of these is judged as any other. */
-const ASKS = /请|麻烦|能不能|能否|可不可以|可以[^，。！？]{0,6}吗|要不要|管管|管一管|处理|解决|投诉|反映|报修|查查|查一下|看看|检查|来人|怎么办|谁管|有人管|建议|希望|[？?]/;
 
 export interface OfflineClassifier extends Classifier {
   /** Synchronous variant (the offline engine needs no I/O). */
@@ -115,7 +112,7 @@ export function createOfflineClassifier(opts: OfflineClassifierOptions): Offline
       if (lvl.level === 'emergency') pAct = 1;
       else if (trivial) pAct = 0;
       else pAct = opts.triageModel.predict(t).probs[actIdx]!;
-      const need = lvl.told && !ASKS.test(t) ? Math.max(threshold, TOLD_ACTIONABLE_THRESHOLD) : threshold;
+      const need = lvl.told && !asksForAction(t) ? Math.max(threshold, TOLD_ACTIONABLE_THRESHOLD) : threshold;
       const actionable = pAct >= need || lvl.level === 'major';
       let caseType: string | null = null;
       let typeConf = 1;

@@ -110,7 +110,16 @@ function globalOf(re: RegExp): RegExp {
  * The first match of `re` that its context leaves standing, or null; `seen` receives the first
  * match of all when none stands (a trigger the context made harmless).
  */
-function firstMatch(re: RegExp, text: string, habitualIsRoutine = false, seen?: (m: RegExpExecArray, told: boolean) => void, allClear = false): RegExpExecArray | null {
+interface MatchContext {
+  /** A trigger that happens every day is routine (see LevelRule.habitualIsRoutine). */
+  habitualIsRoutine?: boolean;
+  /** The message says it was nothing (ALL_CLEAR): no trigger stands. */
+  allClear?: boolean;
+  /** Receives the first match when none stands, and whether it was in a story. */
+  seen?: (m: RegExpExecArray, told: boolean) => void;
+}
+
+function firstMatch(re: RegExp, text: string, { habitualIsRoutine = false, allClear = false, seen }: MatchContext = {}): RegExpExecArray | null {
   const g = globalOf(re);
   g.lastIndex = 0;
   let m: RegExpExecArray | null;
@@ -161,10 +170,10 @@ function isOverSinceYesterday(clause: string, rest: string): boolean {
 // Homophones that pinyin and voice input put in place of the emergency words ("煤汽味", "晕到了")
 const TYPOS: [RegExp, string][] = [
   [/[煤媒]汽|媒气/g, '煤气'],
-  [/燃汽|然气(?!然)/g, '燃气'],
+  [/燃汽/g, '燃气'],
   [/漏店/g, '漏电'],
   [/天燃气/g, '天然气'],
-  [/([晕昏])到(?=了|在|地)/g, '$1倒'],
+  [/([晕昏])到(?=了(?!极)|在|地)/g, '$1倒'],
   [/(着|起|失)伙/g, '$1火'],
 ];
 
@@ -173,6 +182,14 @@ function fixTypos(t: string): string {
   let out = t;
   for (const [re, to] of TYPOS) out = out.replace(re, to);
   return out;
+}
+
+// Words that ask someone to act ("能不能管管", "怎么办", a question)
+const ASKS = /请|麻烦|能不能|能否|可不可以|可以[^，。！？]{0,6}吗|要不要|管管|管一管|处理|解决|投诉|反映|报修|查查|查一下|看看|检查|来人|怎么办|谁管|有人管|建议|希望|[？?]/;
+
+/** The message asks someone to do something (a request, a complaint to be handled, a question). */
+export function asksForAction(text: string): boolean {
+  return typeof text === 'string' && ASKS.test(text);
 }
 
 /** Detect the level of a message from rules alone (the model never lowers it). */
@@ -186,10 +203,14 @@ export function detectLevel(text: string): LevelDetection {
   if (!notice) {
     const allClear = ALL_CLEAR.test(t) && !CALL_FOR_HELP.test(t);
     for (const rule of EMERGENCY_RULES) {
-      const m = firstMatch(rule.re, t, rule.habitualIsRoutine, (raw, isTold) => {
-        suppressed.push(raw[0]);
-        told ||= isTold;
-      }, allClear);
+      const m = firstMatch(rule.re, t, {
+        habitualIsRoutine: rule.habitualIsRoutine,
+        allClear,
+        seen: (raw, isTold) => {
+          suppressed.push(raw[0]);
+          told ||= isTold;
+        },
+      });
       if (m) {
         reasons.push(m[0]);
         suggestedType ??= rule.type;

@@ -175,6 +175,9 @@ describe('emergency detection (rules, whatever the model says)', () => {
     '早上的煤气味是燃气公司在换管道，已经弄完了',
     '提醒一下大家，用炭火取暖注意一氧化碳中毒',
     '楼顶那人是修水箱的师傅，不是要跳楼',
+    // the input-method fixes leave the words they resemble alone
+    '楼道突然气味很大，谁家在装修',
+    '坐了一天车，我头晕到了极点',
   ])('%s → not raised', (text) => {
     expect(detectLevel(text).level).toBe('routine');
   });
