@@ -118,6 +118,14 @@ describe('emergency detection (rules, whatever the model says)', () => {
     '朋友脸肿了喉咙发紧，120多久能到啊',
     '我奶奶糊涂了，早上出门到现在没回来',
     '13栋窗户里红红的一闪一闪，噼里啪啦的',
+    // from a seventh probe set (K)
+    '楼道电表箱噼里啪啦的，还冒蓝光',
+    '塔吊的臂正往我们楼这边斜，下面还有人',
+    '空调外机吊在半空晃荡，底下有人在走',
+    '车库水淹到膝盖了，有辆车里还有人在拍窗户',
+    '一个骑车的被货车卷到车底下了',
+    '对面楼有个小孩坐窗台上，腿在外面',
+    '他喝多了说要弄死我们，我抱着孩子躲在楼道里',
   ])('%s → emergency', async (text) => {
     expect(detectLevel(text).level).toBe('emergency');
     const out = await c.classify(text);
@@ -178,6 +186,7 @@ describe('emergency detection (rules, whatever the model says)', () => {
     // the input-method fixes leave the words they resemble alone
     '楼道突然气味很大，谁家在装修',
     '坐了一天车，我头晕到了极点',
+    '加班一周，累到想原地爆炸',
   ])('%s → not raised', (text) => {
     expect(detectLevel(text).level).toBe('routine');
   });
