@@ -126,6 +126,14 @@ describe('emergency detection (rules, whatever the model says)', () => {
     '一个骑车的被货车卷到车底下了',
     '对面楼有个小孩坐窗台上，腿在外面',
     '他喝多了说要弄死我们，我抱着孩子躲在楼道里',
+    // from an eighth probe set (L)
+    '外墙保温层被烟花点着了，往上烧',
+    '广告牌一边已经脱开了，底下全是买菜的人',
+    '地下室水到大腿了，有个老太太腿脚不好出不来',
+    '独居的王爷爷电话没人接，贴门听见里面有哼哼声',
+    '我婆婆浑身冒冷汗说胡话，不太认人了',
+    '有个男的嘴里骂骂咧咧，说要把物业烧了',
+    '3栋着火了，大家别紧张，有序从楼梯下楼',
   ])('%s → emergency', async (text) => {
     expect(detectLevel(text).level).toBe('emergency');
     const out = await c.classify(text);
@@ -187,6 +195,11 @@ describe('emergency detection (rules, whatever the model says)', () => {
     '楼道突然气味很大，谁家在装修',
     '坐了一天车，我头晕到了极点',
     '加班一周，累到想原地爆炸',
+    '刚看电视剧，有个人从楼上摔下来，吓我一跳',
+    '煤气味是我家炖肉糊锅了，没事没事',
+    '孩子拿着消防车喊着火啦，全家陪他演了一下午',
+    '有人倒了好多装修垃圾在路边',
+    '外墙瓷砖又掉了几块，砸在人行道上',
   ])('%s → not raised', (text) => {
     expect(detectLevel(text).level).toBe('routine');
   });
