@@ -1,8 +1,9 @@
 /**
  * The single entry point that builds the configured classifier from the files in prompts/:
- * reads the taxonomy and the labelled examples, trains (or loads from cache) the offline
+ * reads the taxonomy, the labelled examples and the level-only rows (`levels/`), trains (or loads from cache) the offline
  * models, and wraps them in the LLM or hybrid engine when asked.
  */
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -16,6 +17,7 @@ import {
   trainDefaultModels,
   type DefaultModels,
   type ExampleRow,
+  type LevelRow,
 } from '../../core/classification/default-model.js';
 import { jiebaSegmenter } from './jieba-segmenter.js';
 import { createToSimplified } from './to-simplified.js';
@@ -82,6 +84,34 @@ export async function readExamples(dir: string): Promise<ExampleRow[]> {
   return rows;
 }
 
+const levelRowSchema = z.object({
+  text: z.string().min(1),
+  level: z.enum(['routine', 'major', 'emergency']),
+});
+
+/** Read all `*.jsonl` files of `levels/` (rows `{text, level}`, for the emergency model); none if it is missing. */
+export async function readLevelRows(dir: string): Promise<LevelRow[]> {
+  if (!existsSync(dir)) return [];
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.jsonl')).sort();
+  const rows: LevelRow[] = [];
+  for (const f of files) {
+    const lines = (await readFile(join(dir, f), 'utf8')).split('\n');
+    lines.forEach((line, i) => {
+      if (!line.trim()) return;
+      let json: unknown;
+      try {
+        json = JSON.parse(line);
+      } catch (err) {
+        throw new Error(`${f}:${i + 1}: ${(err as Error).message}`);
+      }
+      const parsed = levelRowSchema.safeParse(json);
+      if (!parsed.success) throw new Error(`${f}:${i + 1}: ${parsed.error.message}`);
+      rows.push(parsed.data);
+    });
+  }
+  return rows;
+}
+
 async function readTaxonomy(promptsDir: string): Promise<TaxonomyEntry[]> {
   const file = join(promptsDir, 'taxonomy.json');
   const parsed = taxonomySchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
@@ -92,10 +122,11 @@ async function readTaxonomy(promptsDir: string): Promise<TaxonomyEntry[]> {
 async function trainOrLoad(
   taxonomy: TaxonomyEntry[],
   examples: ExampleRow[],
+  levelRows: LevelRow[],
   cacheDir: string | undefined,
   logger: ClassifierLogger | undefined,
 ): Promise<DefaultModels> {
-  const fp = fingerprint(JSON.stringify({ v: 2, taxonomy, examples, options: DEFAULT_CHAT_MODEL_OPTIONS }));
+  const fp = fingerprint(JSON.stringify({ v: 3, taxonomy, examples, levelRows, options: DEFAULT_CHAT_MODEL_OPTIONS }));
   const cacheFile = cacheDir ? join(cacheDir, `jiesu-default-models-${fp}.json`) : null;
   if (cacheFile) {
     try {
@@ -109,8 +140,8 @@ async function trainOrLoad(
     }
   }
   const t0 = performance.now();
-  const models = trainDefaultModels(taxonomy, examples, DEFAULT_CHAT_MODEL_OPTIONS, jiebaSegmenter());
-  logger?.info({ examples: examples.length, ms: Math.round(performance.now() - t0) }, 'trained offline classifier');
+  const models = trainDefaultModels(taxonomy, examples, DEFAULT_CHAT_MODEL_OPTIONS, jiebaSegmenter(), levelRows);
+  logger?.info({ examples: examples.length, levelRows: levelRows.length, ms: Math.round(performance.now() - t0) }, 'trained offline classifier');
   if (cacheFile && cacheDir) {
     try {
       await mkdir(cacheDir, { recursive: true });
@@ -135,7 +166,8 @@ export async function loadDefaultClassifier(opts: LoadDefaultClassifierOptions):
   const engine = opts.engine ?? 'offline';
   const taxonomy = opts.taxonomy ?? (await readTaxonomy(opts.promptsDir));
   const examples = await readExamples(join(opts.promptsDir, 'examples'));
-  const models = await trainOrLoad(taxonomy, examples, opts.cacheDir, opts.logger);
+  const levelRows = await readLevelRows(join(opts.promptsDir, 'levels'));
+  const models = await trainOrLoad(taxonomy, examples, levelRows, opts.cacheDir, opts.logger);
   const offline = buildDefaultClassifier(taxonomy, models, opts.actionableThreshold, createToSimplified());
   const zero: LlmStats = {
     messages: 0,

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { crossValidateExamples } from '../../core/classification/examples-cv.js';
-import { readExamples } from '../classifier/load-default-classifier.js';
+import { readExamples, readLevelRows } from '../classifier/load-default-classifier.js';
 import { DEFAULT_PROMPTS_DIR, loadTaxonomy } from '../load-taxonomy.js';
 import type { CommandIo } from './eval.js';
 
@@ -45,7 +45,8 @@ export async function runEvalExamples(argv: string[], io: CommandIo): Promise<nu
     const holdout = join(a.prompts, 'examples', 'holdout');
     const rows = [...(await readExamples(join(a.prompts, 'examples'))), ...(existsSync(holdout) ? await readExamples(holdout) : [])];
     const t0 = performance.now();
-    const r = await crossValidateExamples(taxonomy, rows, { folds: a.cv, seeds: a.seeds });
+    const levelRows = await readLevelRows(join(a.prompts, 'levels'));
+    const r = await crossValidateExamples(taxonomy, rows, { folds: a.cv, seeds: a.seeds, levelRows });
     const seconds = (performance.now() - t0) / 1000;
     if (a.json) {
       io.stdout(`${JSON.stringify({ examples: rows.length, ...r, seconds })}\n`);

@@ -14,6 +14,16 @@ export interface ExampleRow {
   level?: 'routine' | 'major' | 'emergency';
 }
 
+/**
+ * A message labelled with its level only (`prompts/levels/`): more ways residents write of an
+ * emergency, and of things that sound like one but are not, for the emergency model alone
+ * (the type and triage models learn from the examples).
+ */
+export interface LevelRow {
+  text: string;
+  level: 'routine' | 'major' | 'emergency';
+}
+
 export interface DefaultModels {
   typeModel: TextModel;
   triageModel: TextModel;
@@ -63,12 +73,16 @@ export function taxonomyRows(taxonomy: readonly TaxonomyEntry[]): LabelledText[]
   return rows;
 }
 
-/** Train the type and triage models. Rows with labels outside the taxonomy (and not chatter) are ignored. */
+/**
+ * Train the type, triage and emergency models. Rows with labels outside the taxonomy (and not
+ * chatter) are ignored; `levelRows` train the emergency model only.
+ */
 export function trainDefaultModels(
   taxonomy: readonly TaxonomyEntry[],
   examples: readonly ExampleRow[],
   options: Partial<TextModelOptions> = DEFAULT_CHAT_MODEL_OPTIONS,
   segmenter?: WordSegmenter,
+  levelRows: readonly LevelRow[] = [],
 ): DefaultModels {
   const codes = new Set(taxonomy.map((e) => e.code));
   const actionable = examples.filter((r) => codes.has(r.label));
@@ -82,7 +96,7 @@ export function trainDefaultModels(
   if (chatter.length === 0) throw new Error('need chatter examples to train the triage model');
   // Every example, chatter included, against those marked emergency: the rules know the usual
   // words, the model learns how residents describe what they see ("躺着一动不动", "火蹿得老高").
-  const emergencyRows: LabelledText[] = [...actionable, ...chatter].map((r) => ({ label: r.level === 'emergency' ? EMERGENCY_LABEL : NOT_EMERGENCY_LABEL, text: r.text }));
+  const emergencyRows: LabelledText[] = [...actionable, ...chatter, ...levelRows].map((r) => ({ label: r.level === 'emergency' ? EMERGENCY_LABEL : NOT_EMERGENCY_LABEL, text: r.text }));
   const emergencies = emergencyRows.filter((r) => r.label === EMERGENCY_LABEL).length;
   return {
     typeModel: trainTextModel(typeRows, options, segmenter),

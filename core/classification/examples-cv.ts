@@ -6,7 +6,7 @@
  * and how many emergencies were marked as such (and how many others were, in error). Pure.
  */
 import { mulberry32, shuffleInPlace } from './codec.js';
-import { buildDefaultClassifier, trainDefaultModels, type ExampleRow } from './default-model.js';
+import { buildDefaultClassifier, trainDefaultModels, type ExampleRow, type LevelRow } from './default-model.js';
 import { CHATTER_LABEL } from './offline-classifier.js';
 import type { TaxonomyEntry } from './types.js';
 
@@ -32,7 +32,8 @@ export interface ExamplesCvReport {
 export async function crossValidateExamples(
   taxonomy: readonly TaxonomyEntry[],
   rows: readonly ExampleRow[],
-  opts: { folds?: number; seeds?: number[] } = {},
+  /** `levelRows`: extra training rows for the emergency model in every fold (never scored). */
+  opts: { folds?: number; seeds?: number[]; levelRows?: readonly LevelRow[] } = {},
 ): Promise<ExamplesCvReport> {
   const K = opts.folds ?? 5;
   const seeds = opts.seeds ?? [1, 2];
@@ -52,7 +53,7 @@ export async function crossValidateExamples(
     const foldOf = new Int32Array(rows.length);
     order.forEach((row, i) => (foldOf[row] = i % K));
     for (let k = 0; k < K; k++) {
-      const classifier = buildDefaultClassifier(taxonomy, trainDefaultModels(taxonomy, rows.filter((_, i) => foldOf[i] !== k)));
+      const classifier = buildDefaultClassifier(taxonomy, trainDefaultModels(taxonomy, rows.filter((_, i) => foldOf[i] !== k), undefined, undefined, opts.levelRows));
       for (let i = 0; i < rows.length; i++) {
         if (foldOf[i] !== k) continue;
         const r = rows[i]!;
