@@ -24,6 +24,11 @@ export interface LevelDetection {
    * of elsewhere, a false alarm explained, a joke or a dream. Such messages are mostly chatter.
    */
   told?: true;
+  /**
+   * A standing problem ("快一个星期了", "天天", "从来不拴绳") with nothing said to happen now:
+   * no emergency words stood, and a model should not raise it either.
+   */
+  standing?: true;
 }
 
 interface LevelRule {
@@ -82,6 +87,9 @@ const STORY_AFTER = /^[^，。！？,!?]{0,4}(?:的|那个|这个|那件|这件)
 const RECENT_PAST = /(?:昨天|昨晚|昨儿|昨夜|前天|前晚|大前天)[^，。！？,!?]{0,20}$/;
 const GOES_ON = /今天|今晚|今早|现在|正在|还在|刚才|刚刚|马上|开始|起|一直|到现在|至今/;
 const STILL_AFTER = /现在|还在|还有|还是有|一直|越来越|到现在|至今|仍|依然|又(?!没)|刚刚|刚才|快来|赶紧|救命/;
+// How long a problem has lasted, or how often it comes back; and words for now
+const STANDING = /(?:一个|几个|两个|好几个|半个)?(?:星期|礼拜|月)了|好几天了|[几两三四五六七八九十]+天了|天天|老是|从来|经常|总是|每天|一直都/;
+const NOWISH = /现在|正在|刚才|刚刚|快来|赶紧|快点|救命|马上|已经[^，。！？]{0,4}(?:分钟|小时)/;
 // A call for help now, which no story, joke or all-clear elsewhere in the message undoes (not 救命
 // alone: "救命，电费又涨了" is a figure of speech)
 const CALL_FOR_HELP = /快来|赶紧|快去|快叫|快打|还有人|还在里面|正在/;
@@ -221,7 +229,13 @@ export function detectLevel(text: string): LevelDetection {
     }
   }
   if (reasons.length > 0) return { level: 'emergency', reasons, ...(suggestedType ? { suggestedType } : {}) };
-  const quiet = { ...(suppressed.length > 0 ? { suppressed } : {}), ...(notice ? { notice } : {}), ...(told ? { told: true as const } : {}) };
+  const standing = STANDING.test(t) && !NOWISH.test(t);
+  const quiet = {
+    ...(suppressed.length > 0 ? { suppressed } : {}),
+    ...(notice ? { notice } : {}),
+    ...(told ? { told: true as const } : {}),
+    ...(standing ? { standing: true as const } : {}),
+  };
   for (const re of MAJOR_RULES) {
     const m = firstMatch(re, t);
     if (m) reasons.push(m[0]);

@@ -222,6 +222,19 @@ describe('emergency detection (rules, whatever the model says)', () => {
     // a worry is not a story
     expect(detectLevel('楼道堆满杂物，万一着火跑不掉').told).toBeUndefined();
   });
+  it('the level rows (prompts/levels) teach the emergency model kinds the rules and examples do not know', async () => {
+    // written for this test; the emergency model without prompts/levels leaves both routine
+    for (const text of ['游泳馆门口一个大叔捂着胸口蹲在地上，脸色发白，满头汗', '地下室有几个工人闻了油漆味一个个倒下了']) {
+      expect(detectLevel(text).level).toBe('routine');
+      expect((await c.classify(text)).level).toBe('emergency');
+    }
+  });
+  it('a standing problem with nothing happening now is left to the rules', async () => {
+    const text = '楼下那条狗从来不拴绳，追过好几个小孩了';
+    expect(detectLevel(text).standing).toBe(true);
+    expect((await c.classify(text)).level).not.toBe('emergency');
+    expect(detectLevel('楼下那条狗从来不拴绳，现在正在追一个小孩').standing).toBeUndefined();
+  });
   it('the emergency model catches what the rules have no words for', async () => {
     // written after the rules and the examples, never trained on; the rules miss all three
     for (const text of ['快来人啊，有个老人倒在花坛边上了', '有个男的在楼道里掐着一个女的脖子', '一个小孩的头卡在阳台栏杆里拔不出来']) {
