@@ -4,7 +4,7 @@
  */
 import type { Classification, Classifier, TaxonomyEntry } from './types.js';
 import { TextModel } from './text-model.js';
-import { asksForAction, detectLevel, extractLocation, isTrivialChatter, summarize, type LevelDetection } from './rules.js';
+import { asksForAction, detectLevel, isRepost, extractLocation, isTrivialChatter, summarize, type LevelDetection } from './rules.js';
 
 export const CHATTER_LABEL = 'chatter';
 export const ACTIONABLE_LABEL = 'actionable';
@@ -55,10 +55,12 @@ export const DEFAULT_EMERGENCY_THRESHOLD = 0.8;
 export const DEFAULT_ACTIONABLE_THRESHOLD = 0.6;
 
 /**
- * A message whose emergency words are in a story (a fire last winter, a fall on the news, a
- * false alarm explained, a joke; `LevelDetection.told`) and that asks nobody for anything is a
- * case only when the triage model is this sure (one that asks, `asksForAction`, is judged as any other): the model knows the words, not that they are
- * told. On four probe sets (820 messages) 24 of 27 such messages were chatter.
+ * Two kinds of message are cases only when the triage model is this sure, because the model
+ * knows their words but not that they are not the writer's own report:
+ * - a notice passed on (`isRepost`: 【转发】, 【物业提醒】, 转：…), whose 请 asks its readers;
+ * - a message whose emergency words are told (a fire last winter, a fall on the news, a false
+ *   alarm explained, a joke: `LevelDetection.told`) and that asks nobody for anything
+ *   (`asksForAction`). On four probe sets (820 messages) 24 of 27 such messages were chatter.
  */
 export const TOLD_ACTIONABLE_THRESHOLD = 0.95;
 
@@ -111,7 +113,8 @@ export function createOfflineClassifier(opts: OfflineClassifierOptions): Offline
       if (lvl.level === 'emergency') pAct = 1;
       else if (trivial) pAct = 0;
       else pAct = opts.triageModel.predict(t).probs[actIdx]!;
-      const need = lvl.told && !asksForAction(t) ? Math.max(threshold, TOLD_ACTIONABLE_THRESHOLD) : threshold;
+      // a notice passed on asks its readers, not the grid: its 请 does not count
+      const need = isRepost(t) || (lvl.told && !asksForAction(t)) ? Math.max(threshold, TOLD_ACTIONABLE_THRESHOLD) : threshold;
       const actionable = pAct >= need || lvl.level === 'major';
       let caseType: string | null = null;
       let typeConf = 1;

@@ -198,6 +198,15 @@ function fixTypos(t: string): string {
 // Words that ask someone to act ("能不能管管", "怎么办", a question)
 const ASKS = /请|麻烦|能不能|能否|可不可以|可以[^，。！？]{0,6}吗|要不要|管管|管一管|处理|解决|投诉|反映|报修|查查|查一下|看看|检查|来人|怎么办|谁管|有人管|建议|希望|[？?]/;
 
+// "【转发】…", "【物业提醒】…", "转：…": a notice passed on, not the writer's own report (but
+// "【求助】", "【投诉】", "【报修】" are requests)
+const REPOST = /^\s*(?:【(?![^】]*(?:求助|投诉|报修|紧急|急|反映|举报|救))[^】]{1,12}】|\[转发?\]|转发?[:：])/;
+
+/** A notice or message passed on from elsewhere (a 【…】 header, 转发：), not a report of the writer's own. */
+export function isRepost(text: string): boolean {
+  return typeof text === 'string' && REPOST.test(text);
+}
+
 /** The message asks someone to do something (a request, a complaint to be handled, a question). */
 export function asksForAction(text: string): boolean {
   return typeof text === 'string' && ASKS.test(text);

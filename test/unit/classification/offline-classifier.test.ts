@@ -229,6 +229,16 @@ describe('emergency detection (rules, whatever the model says)', () => {
       expect((await c.classify(text)).level).toBe('emergency');
     }
   });
+  it('a notice passed on is chatter unless the model is very sure; a request under a header is not a notice', async () => {
+    const { isRepost } = await import('../../../core/classification/rules.js');
+    expect(isRepost('【物业提醒】近期有人冒充物业收取供暖费，请认准前台缴费')).toBe(true);
+    expect(isRepost('转发：请大家不要在楼道堆放杂物')).toBe(true);
+    expect(isRepost('【求助】3栋电梯坏了三天了')).toBe(false);
+    expect(isRepost('3栋电梯坏了【急】')).toBe(false);
+    // the triage model alone opens it (0.6 <= p < 0.95)
+    expect((await c.classify('【转发】请勿在楼道堆放杂物，严禁电动车入户充电')).actionable).toBe(false);
+    expect((await c.classify('【求助】3栋电梯坏了三天了，老人下不了楼')).actionable).toBe(true);
+  });
   it('a standing problem with nothing happening now is left to the rules', async () => {
     const text = '楼下那条狗从来不拴绳，追过好几个小孩了';
     expect(detectLevel(text).standing).toBe(true);
