@@ -82,6 +82,13 @@ eachQueueBackend((backend) => {
         const [opened] = await database.sql<{ n: number }[]>`select count(*)::int as n from inbound_messages where outcome in ('case_opened', 'case_merged')`;
         expect(opened!.n).toBeGreaterThan(N / 2);
 
+        // Every case dispatched and announced: a dispatch the killed process cut off half-way is
+        // finished by the sweeper, whose messages must be sent before the transcript is counted
+        // (counted earlier, a send could land between the transcript and its record).
+        await eventually(async () => {
+          const [c] = await database.sql<{ n: number }[]>`select count(*)::int as n from cases where status = 'reported' or (status = 'dispatched' and announced_at is null)`;
+          return c!.n === 0;
+        }, 120_000);
         // Every reply recorded once and delivered once.
         await eventually(async () => {
           const [p] = await database.sql<{ n: number }[]>`select count(*)::int as n from outbound_messages where status = 'pending'`;

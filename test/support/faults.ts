@@ -141,7 +141,17 @@ export async function expectAllAccountedFor(
 export async function expectTranscriptMatchesSent(sql: postgres.Sql, resentAtMost: number): Promise<void> {
   const [sent] = await sql<{ n: number }[]>`select count(*)::int as n from outbound_messages where status = 'sent' and kind = 'send'`;
   const [botSaid] = await sql<{ n: number }[]>`select count(*)::int as n from sim_messages where from_id = 'bot'`;
-  expect(botSaid!.n).toBe(sent!.n);
+  if (botSaid!.n !== sent!.n) {
+    // Name the messages on either side without a partner: what the next engineer needs to see.
+    const unsent = await sql`
+      select s.id, s.chat_id, s.send_key, s.deliveries, left(s.text, 40) as text, o.id as outbound_id, o.status::text, o.kind::text, o.dedupe_key
+      from sim_messages s left join outbound_messages o on 'outbound-' || o.id = s.send_key
+      where s.from_id = 'bot' and (o.id is null or o.status <> 'sent' or o.kind <> 'send') limit 5`;
+    const unshown = await sql`
+      select o.id, o.dedupe_key, o.platform_message_id from outbound_messages o
+      where o.status = 'sent' and o.kind = 'send' and not exists (select 1 from sim_messages s where s.send_key = 'outbound-' || o.id) limit 5`;
+    expect.fail(`bot messages in the transcript ${botSaid!.n}, sent outbound rows ${sent!.n}; shown without a sent row: ${JSON.stringify(unsent)}; sent rows not shown: ${JSON.stringify(unshown)}`);
+  }
   const [linked] = await sql<{ n: number }[]>`
     select count(distinct o.platform_message_id)::int as n from outbound_messages o
     join sim_messages s on s.id::text = o.platform_message_id and s.chat_id = o.platform_chat_id and s.from_id = 'bot'
