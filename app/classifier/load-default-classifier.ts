@@ -68,32 +68,10 @@ const exampleSchema = z.object({
   level: z.enum(['routine', 'major', 'emergency']).optional(),
 });
 
-/** Read all `*.jsonl` files of a directory (not recursive) as example rows. */
-export async function readExamples(dir: string): Promise<ExampleRow[]> {
+/** Every row of every `*.jsonl` file of `dir` (sorted, not recursive), validated; a bad row names its file and line. */
+async function readJsonlDir<T>(dir: string, schema: z.ZodType<T>): Promise<T[]> {
   const files = (await readdir(dir)).filter((f) => f.endsWith('.jsonl')).sort();
-  const rows: ExampleRow[] = [];
-  for (const f of files) {
-    const lines = (await readFile(join(dir, f), 'utf8')).split('\n');
-    lines.forEach((line, i) => {
-      if (!line.trim()) return;
-      const parsed = exampleSchema.safeParse(JSON.parse(line));
-      if (!parsed.success) throw new Error(`${f}:${i + 1}: ${parsed.error.message}`);
-      rows.push(parsed.data);
-    });
-  }
-  return rows;
-}
-
-const levelRowSchema = z.object({
-  text: z.string().min(1),
-  level: z.enum(['routine', 'major', 'emergency']),
-});
-
-/** Read all `*.jsonl` files of `levels/` (rows `{text, level}`, for the emergency model); none if it is missing. */
-export async function readLevelRows(dir: string): Promise<LevelRow[]> {
-  if (!existsSync(dir)) return [];
-  const files = (await readdir(dir)).filter((f) => f.endsWith('.jsonl')).sort();
-  const rows: LevelRow[] = [];
+  const rows: T[] = [];
   for (const f of files) {
     const lines = (await readFile(join(dir, f), 'utf8')).split('\n');
     lines.forEach((line, i) => {
@@ -104,12 +82,27 @@ export async function readLevelRows(dir: string): Promise<LevelRow[]> {
       } catch (err) {
         throw new Error(`${f}:${i + 1}: ${(err as Error).message}`);
       }
-      const parsed = levelRowSchema.safeParse(json);
+      const parsed = schema.safeParse(json);
       if (!parsed.success) throw new Error(`${f}:${i + 1}: ${parsed.error.message}`);
       rows.push(parsed.data);
     });
   }
   return rows;
+}
+
+/** Read all `*.jsonl` files of a directory (not recursive) as example rows. */
+export function readExamples(dir: string): Promise<ExampleRow[]> {
+  return readJsonlDir(dir, exampleSchema);
+}
+
+const levelRowSchema = z.object({
+  text: z.string().min(1),
+  level: z.enum(['routine', 'major', 'emergency']),
+});
+
+/** Read all `*.jsonl` files of `levels/` (rows `{text, level}`, for the emergency model); none if it is missing. */
+export async function readLevelRows(dir: string): Promise<LevelRow[]> {
+  return existsSync(dir) ? readJsonlDir(dir, levelRowSchema) : [];
 }
 
 async function readTaxonomy(promptsDir: string): Promise<TaxonomyEntry[]> {
