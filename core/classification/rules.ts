@@ -116,10 +116,6 @@ function globalOf(re: RegExp): RegExp {
   return g;
 }
 
-/**
- * The first match of `re` that its context leaves standing, or null; `seen` receives the first
- * match of all when none stands (a trigger the context made harmless).
- */
 interface MatchContext {
   /** A trigger that happens every day is routine (see LevelRule.habitualIsRoutine). */
   habitualIsRoutine?: boolean;
@@ -129,6 +125,10 @@ interface MatchContext {
   seen?: (m: RegExpExecArray, told: boolean) => void;
 }
 
+/**
+ * The first match of `re` that its context leaves standing, or null; `seen` receives the first
+ * match of all when none stands (a trigger the context made harmless).
+ */
 function firstMatch(re: RegExp, text: string, { habitualIsRoutine = false, allClear = false, seen }: MatchContext = {}): RegExpExecArray | null {
   const g = globalOf(re);
   g.lastIndex = 0;

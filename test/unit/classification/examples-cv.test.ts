@@ -5,17 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { runEvalExamples } from '../../../app/commands/eval-examples.js';
 import { crossValidateExamples } from '../../../core/classification/examples-cv.js';
 import type { ExampleRow } from '../../../core/classification/default-model.js';
-import type { TaxonomyEntry } from '../../../core/classification/types.js';
 import { captureIo as capture } from '../../support/capture-io.js';
+import { liftLampRows, liftLampTaxonomy } from '../../support/lift-lamp-taxonomy.js';
 
-const taxonomy: TaxonomyEntry[] = [
-  { code: 'lift', name: '电梯', description: '电梯故障', keywords: ['电梯'] },
-  { code: 'lamp', name: '路灯', description: '路灯不亮', keywords: ['路灯'] },
-];
+const taxonomy = liftLampTaxonomy;
 const rows: ExampleRow[] = [
-  ...['电梯坏了', '电梯又停了', '电梯按钮失灵', '电梯门关不上', '电梯异响', '电梯不动了'].map((text) => ({ text, label: 'lift' })),
-  ...['路灯不亮', '路灯坏了好几天', '路灯一直闪', '路灯灭了', '门口路灯黑了', '路灯杆倒了'].map((text) => ({ text, label: 'lamp' })),
-  ...['收到', '谢谢', '好的', '早上好', '哈哈', '辛苦了'].map((text) => ({ text, label: 'chatter' })),
+  ...liftLampRows,
   { text: '电梯里冒烟了，快来人', label: 'lift', level: 'emergency' as const },
   // not labelled emergency, but the rules raise it: a false alarm the report must show
   { text: '电梯井里冒火花了', label: 'lift' },

@@ -5,16 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLevelRows } from '../../../app/classifier/load-default-classifier.js';
 import { EMERGENCY_LABEL } from '../../../core/classification/offline-classifier.js';
 import { trainDefaultModels, type ExampleRow, type LevelRow } from '../../../core/classification/default-model.js';
-import type { TaxonomyEntry } from '../../../core/classification/types.js';
+import { liftLampRows, liftLampTaxonomy } from '../../support/lift-lamp-taxonomy.js';
 
-const taxonomy: TaxonomyEntry[] = [
-  { code: 'lift', name: '电梯', description: '电梯故障', keywords: ['电梯'] },
-  { code: 'lamp', name: '路灯', description: '路灯不亮', keywords: ['路灯'] },
-];
+const taxonomy = liftLampTaxonomy;
 const examples: ExampleRow[] = [
-  ...['电梯坏了', '电梯又停了', '电梯按钮失灵', '电梯门关不上', '电梯异响', '电梯不动了'].map((text) => ({ text, label: 'lift' })),
-  ...['路灯不亮', '路灯坏了好几天', '路灯一直闪', '路灯灭了', '门口路灯黑了', '路灯杆倒了'].map((text) => ({ text, label: 'lamp' })),
-  ...['收到', '谢谢', '好的', '早上好', '哈哈', '辛苦了'].map((text) => ({ text, label: 'chatter' })),
+  ...liftLampRows,
   ...['电梯里冒烟了快来人', '电梯着火了', '电梯里有人晕倒了', '电梯坠落有人受伤', '路灯杆漏电电到人了', '路灯倒了砸到人', '电梯困人老人喘不上气', '电梯里有人抽搐', '路灯电线掉下来冒火花', '电梯井起火了'].map(
     (text) => ({ text, label: text.includes('路灯') ? 'lamp' : 'lift', level: 'emergency' as const }),
   ),
