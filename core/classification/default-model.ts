@@ -4,6 +4,7 @@
  */
 import type { WordSegmenter } from './segmenter.js';
 import type { TaxonomyEntry } from './types.js';
+import { withoutAddresses } from './without-addresses.js';
 import { TextModel, trainTextModel, type LabelledText, type TextModelOptions, type TextModelState } from './text-model.js';
 import { ACTIONABLE_LABEL, CHATTER_LABEL, EMERGENCY_LABEL, NOT_EMERGENCY_LABEL, createOfflineClassifier, type OfflineClassifier } from './offline-classifier.js';
 
@@ -96,7 +97,11 @@ export function trainDefaultModels(
   if (chatter.length === 0) throw new Error('need chatter examples to train the triage model');
   // Every example, chatter included, against those marked emergency: the rules know the usual
   // words, the model learns how residents describe what they see ("躺着一动不动", "火蹿得老高").
-  const emergencyRows: LabelledText[] = [...actionable, ...chatter, ...levelRows].map((r) => ({ label: r.level === 'emergency' ? EMERGENCY_LABEL : NOT_EMERGENCY_LABEL, text: r.text }));
+  // Without house numbers (`withoutAddresses`): the classifier reads messages the same way.
+  const emergencyRows: LabelledText[] = [...actionable, ...chatter, ...levelRows].map((r) => ({
+    label: r.level === 'emergency' ? EMERGENCY_LABEL : NOT_EMERGENCY_LABEL,
+    text: withoutAddresses(r.text),
+  }));
   const emergencies = emergencyRows.filter((r) => r.label === EMERGENCY_LABEL).length;
   return {
     typeModel: trainTextModel(typeRows, options, segmenter),

@@ -4,6 +4,7 @@
  */
 import type { Classification, Classifier, TaxonomyEntry } from './types.js';
 import { TextModel } from './text-model.js';
+import { withoutAddresses } from './without-addresses.js';
 import { asksForAction, detectLevel, isRepost, extractLocation, isTrivialChatter, summarize, type LevelDetection } from './rules.js';
 
 export const CHATTER_LABEL = 'chatter';
@@ -23,7 +24,7 @@ export interface OfflineClassifierOptions {
   /**
    * Binary model with labels 'emergency' and 'not_emergency': a message the rules do not mark
    * is an emergency when it gives 'emergency' at least `emergencyThreshold`. Optional: the rules
-   * alone otherwise.
+   * alone otherwise. It reads messages `withoutAddresses`, as `trainDefaultModels` trains it.
    */
   emergencyModel?: TextModel;
   /** Default DEFAULT_EMERGENCY_THRESHOLD. */
@@ -99,7 +100,7 @@ export function createOfflineClassifier(opts: OfflineClassifierOptions): Offline
   const levelOf = (t: string, trivial: boolean): LevelDetection => {
     const lvl = detectLevel(t);
     if (lvl.level === 'emergency' || !opts.emergencyModel || trivial || lvl.suppressed || lvl.notice || lvl.standing) return lvl;
-    const p = opts.emergencyModel.predict(t).probs[emergencyIdx]!;
+    const p = opts.emergencyModel.predict(withoutAddresses(t)).probs[emergencyIdx]!;
     return p >= emergencyThreshold ? { level: 'emergency', reasons: [...lvl.reasons, `model ${p.toFixed(2)}`] } : lvl;
   };
 
