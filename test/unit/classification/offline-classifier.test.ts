@@ -134,6 +134,19 @@ describe('emergency detection (rules, whatever the model says)', () => {
     '我婆婆浑身冒冷汗说胡话，不太认人了',
     '有个男的嘴里骂骂咧咧，说要把物业烧了',
     '3栋着火了，大家别紧张，有序从楼梯下楼',
+    // from probe sets P and Q and the misses left in J, M and N: a small child alone by the
+    // traffic, the fake police's "safe account", a lock forced with the man still there,
+    // English, a rooftop farewell, a charcoal burner, something hanging over a doorway
+    '超市门口有个小男孩自己站在马路边上，车来车往的',
+    '有个小朋友在公交站哭着喊妈妈，没看到大人',
+    '我爸正在银行，要把钱转到安全账户，说是检察院让转的',
+    '门锁被人撬了一半，那个人还在楼道里转悠',
+    'a man is breaking into the car park office right now',
+    'an old man collapsed by the lift',
+    '楼顶水箱边上摆着一双拖鞋，下面压着一张纸条',
+    '他说活不下去了，屋里门窗封着还点了炭盆',
+    '阳台的花架断了一边挂着晃，正下面就是单元门',
+    '是不是煤气中毒了，我妈躺在地上喊不醒',
   ])('%s → emergency', async (text) => {
     expect(detectLevel(text).level).toBe('emergency');
     const out = await c.classify(text);
@@ -200,6 +213,15 @@ describe('emergency detection (rules, whatever the model says)', () => {
     '孩子拿着消防车喊着火啦，全家陪他演了一下午',
     '有人倒了好多装修垃圾在路边',
     '外墙瓷砖又掉了几块，砸在人行道上',
+    // over, elsewhere, a warning, a hypothesis; a thing hit by a car; a butcher's floor
+    '刚才门口晕倒那位，120已经拉走了',
+    '那个走丢的孩子已经找到家长了',
+    '群里说的爆炸是别的城市的，大家别传谣',
+    '冬天烧炭取暖一定要开窗',
+    '提醒大家：自称公安让转钱到安全账户的都是骗子',
+    '这个井盖迟早有人掉进去',
+    '路口的护栏被车撞弯了，一直没人修',
+    '菜场杀鱼的摊位一地血水，臭得很',
   ])('%s → not raised', (text) => {
     expect(detectLevel(text).level).toBe('routine');
   });
