@@ -5,7 +5,7 @@
 import type { Classification, Classifier, TaxonomyEntry } from './types.js';
 import { TextModel } from './text-model.js';
 import { withoutAddresses } from './without-addresses.js';
-import { asksForAction, detectLevel, isRepost, extractLocation, isTrivialChatter, summarize, type LevelDetection } from './rules.js';
+import { asksForAction, detectLevel, isRepost, extractLocation, isTrivialChatter, stripSymbols, summarize, type LevelDetection } from './rules.js';
 
 export const CHATTER_LABEL = 'chatter';
 export const ACTIONABLE_LABEL = 'actionable';
@@ -46,6 +46,13 @@ export interface OfflineClassifierOptions {
  * (eval:examples 34 in 2,792 other messages against 61; on the probe sets one to five in 200).
  */
 export const DEFAULT_EMERGENCY_THRESHOLD = 0.8;
+
+/**
+ * Below this many letters and digits the emergency model says nothing: on two or three
+ * characters its answer is its bias and a stray n-gram ("在不在" gave p 0.8). Short emergencies
+ * ("有人倒了", "3楼冒烟") are the rules' to catch.
+ */
+export const MIN_EMERGENCY_MODEL_CHARS = 4;
 
 /**
  * The triage model leans towards 'actionable' (cases outnumber chatter in the examples):
@@ -100,6 +107,7 @@ export function createOfflineClassifier(opts: OfflineClassifierOptions): Offline
   const levelOf = (t: string, trivial: boolean): LevelDetection => {
     const lvl = detectLevel(t);
     if (lvl.level === 'emergency' || !opts.emergencyModel || trivial || lvl.suppressed || lvl.notice || lvl.standing) return lvl;
+    if (stripSymbols(t).length < MIN_EMERGENCY_MODEL_CHARS) return lvl;
     const p = opts.emergencyModel.predict(withoutAddresses(t)).probs[emergencyIdx]!;
     return p >= emergencyThreshold ? { level: 'emergency', reasons: [...lvl.reasons, `model ${p.toFixed(2)}`] } : lvl;
   };

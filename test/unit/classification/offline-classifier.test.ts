@@ -147,6 +147,12 @@ describe('emergency detection (rules, whatever the model says)', () => {
     '他说活不下去了，屋里门窗封着还点了炭盆',
     '阳台的花架断了一边挂着晃，正下面就是单元门',
     '是不是煤气中毒了，我妈躺在地上喊不醒',
+    // from probe sets R (voice input, dialect) and S (terse)
+    '老头子走丢了，他有点痴呆',
+    '池塘里有人',
+    '我家闺女丢了 穿黄裙子',
+    '3楼好多烟',
+    '门卫大爷心脏病犯了，谁会心肺复苏',
   ])('%s → emergency', async (text) => {
     expect(detectLevel(text).level).toBe('emergency');
     const out = await c.classify(text);
@@ -222,6 +228,13 @@ describe('emergency detection (rules, whatever the model says)', () => {
     '这个井盖迟早有人掉进去',
     '路口的护栏被车撞弯了，一直没人修',
     '菜场杀鱼的摊位一地血水，臭得很',
+    '水库里有人在钓鱼，天天去',
+    '孩子丢了钥匙，谁捡到了',
+    '楼道里好多烟头',
+    '刚才说的焦味，物业查过了没问题',
+    '群里说冒烟那个是楼下烤串，没事',
+    '建议每栋楼配一台AED',
+    '老人冬天烧炭盆取暖，门窗关得严，社区去提醒一下吧',
   ])('%s → not raised', (text) => {
     expect(detectLevel(text).level).toBe('routine');
   });
@@ -280,6 +293,12 @@ describe('emergency detection (rules, whatever the model says)', () => {
       expect((await c.classify(text)).level).not.toBe('emergency');
     }
   });
+  it('the emergency model says nothing on a few characters', async () => {
+    const { MIN_EMERGENCY_MODEL_CHARS } = await import('../../../core/classification/offline-classifier.js');
+    expect(MIN_EMERGENCY_MODEL_CHARS).toBe(4);
+    // three characters the rules do not know: the model alone once raised the first
+    for (const text of ['来不来', '在哪儿', '又来了']) expect((await c.classify(text)).level).not.toBe('emergency');
+  });
   it('recognises major incidents', () => {
     expect(detectLevel('整个小区停电一天了').level).toBe('major');
     expect(detectLevel('我们这片停水一整天了，也没提前通知').level).toBe('major');
@@ -288,7 +307,7 @@ describe('emergency detection (rules, whatever the model says)', () => {
 });
 
 describe('triage', () => {
-  it.each(['收到', '好的', '谢谢', '👍👍', '[图片]', '', '   ', '收到，谢谢！', '🌹🌹🌹'])('"%s" is trivial chatter', async (t) => {
+  it.each(['收到', '好的', '谢谢', '👍👍', '[图片]', '', '   ', '收到，谢谢！', '🌹🌹🌹', '在吗', '在不在？', '有人在吗'])('"%s" is trivial chatter', async (t) => {
     expect(isTrivialChatter(t)).toBe(true);
     const out = await c.classify(t);
     expect(out.actionable).toBe(false);
