@@ -166,6 +166,15 @@ describe('emergency detection (rules, whatever the model says)', () => {
     '8栋 火 快',
     '有个大爷掉到下水井里了，在下面喊，快来人',
     '5楼煤气味好冲，大家千万别按门铃别开灯',
+    // from probe set V (two winter weeks of one estate)
+    '隔壁小孩被关在阳台上，零下好几度，一直在哭',
+    '一个4岁的小男孩在超市门口走丢了，穿黄色外套',
+    '楼顶的广告布被风吹下来，还在往下掉，底下是停车场',
+    '厨房里一股臭鸡蛋味，我有点头晕',
+    // from probe set W (two summer weeks with a typhoon)
+    '我妈正在按电话里说的往安全账户打钱，我劝不住',
+    '停电了，我爸的制氧机备用电池快没电了',
+    '阳台掉下来一个衣架，砸中我儿子的头',
   ])('%s → emergency', async (text) => {
     expect(detectLevel(text).level).toBe('emergency');
     const out = await c.classify(text);
@@ -259,6 +268,8 @@ describe('emergency detection (rules, whatever the model says)', () => {
     '燃气公司来查过了，说没泄漏',
     '又要加班，杀了我吧',
     '辅导作业，我的头要炸了',
+    '孩子的玩具不见了，谁看到了',
+    '下水道一股臭鸡蛋味，好几天了',
   ])('%s → not raised', (text) => {
     expect(detectLevel(text).level).toBe('routine');
   });
