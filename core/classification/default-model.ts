@@ -53,8 +53,10 @@ export const DEFAULT_CHAT_MODEL_OPTIONS: Partial<TextModelOptions> = {
   features: { minN: 1, maxN: 2, minDf: 1, wordFeatures: false },
   learner: 'svm',
   svm: { C: 1, classWeight: 'balanced' },
-  // the NBSVM blend was tuned on long complaint texts only; chat models keep the plain SVM
+  // the NBSVM blend and the neighbours' votes were tuned on long complaint texts only; chat
+  // models keep the plain SVM
   nbsvmWeight: 0,
+  knnWeight: 0,
   titleWeight: 0,
   temperature: 'holdout',
   seed: 7,

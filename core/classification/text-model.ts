@@ -10,6 +10,7 @@ import { LinearModel, trainComplementNb, trainSgd, trainSvmDcd, type LinearModel
 import { mulberry32, shuffleInPlace } from './codec.js';
 import type { WordSegmenter } from './segmenter.js';
 import { titlePart } from './text.js';
+import { NeighbourVotes, type NeighbourVotesState } from './neighbour-votes.js';
 
 export interface LabelledText {
   label: string;
@@ -38,6 +39,13 @@ export interface TextModelOptions {
   nbWeight: number;
   /** Complement NB smoothing. */
   nbAlpha: number;
+  /**
+   * Blend in the votes of the `knnK` nearest training texts (`NeighbourVotes`) with this weight
+   * against the linear model's (0 disables): both are put on the same scale first (their spread
+   * on the training texts, the neighbours' left-one-out), then mixed as (1 − w)·linear + w·votes.
+   */
+  knnWeight: number;
+  knnK: number;
   /**
    * Also train on the title part (text before the first space / first sentence) of long
    * texts, with this example weight (0 disables). Helps short test texts.
@@ -69,6 +77,11 @@ export const DEFAULT_TEXT_MODEL_OPTIONS: TextModelOptions = {
   nbsvm: { nbScale: 1, nbAlpha: 0.1 },
   nbWeight: 0,
   nbAlpha: 0.3,
+  // the votes of the 5 nearest training texts at weight 0.15: grouped 5-fold CV macro-F1 over
+  // fold seeds 1/7/42/99/123/2024, full texts 0.8982 -> 0.9008 (better on five of six),
+  // titles-only 0.8545 -> 0.8548; weights 0.10/0.20 and k = 10 gave +0.001…+0.002
+  knnWeight: 0.15,
+  knnK: 5,
   titleWeight: 1,
   titleMinLength: 40,
   temperature: 1,
@@ -95,6 +108,9 @@ export interface TextModelState {
   features: FeatureExtractorState;
   linear: LinearModelState;
   nb?: LinearModelState;
+  knn?: NeighbourVotesState;
+  /** Factor of the neighbours' votes added to the linear scores. */
+  knnScale?: number;
 }
 
 export class TextModel {
@@ -108,6 +124,8 @@ export class TextModel {
     readonly nb: LinearModel | null,
     readonly nbWeight: number,
     public temperature: number,
+    readonly knn: NeighbourVotes | null = null,
+    readonly knnScale = 0,
   ) {
     this.buf = new Float64Array(labels.length);
     this.buf2 = new Float64Array(labels.length);
@@ -119,11 +137,21 @@ export class TextModel {
     return this.scoresOf(x, new Float64Array(this.labels.length));
   }
 
-  private scoresOf(x: SparseVector, out: Float64Array): Float64Array {
+  /** Scores of the linear part alone (and the complement NB, if any) for a feature vector. */
+  linearScores(x: SparseVector, out: Float64Array): Float64Array {
     this.linear.scores(x, out);
     if (this.nb && this.nbWeight > 0) {
       const nbS = this.nb.scores(x, this.buf2);
       for (let k = 0; k < out.length; k++) out[k]! += this.nbWeight * nbS[k]!;
+    }
+    return out;
+  }
+
+  private scoresOf(x: SparseVector, out: Float64Array): Float64Array {
+    this.linearScores(x, out);
+    if (this.knn && this.knnScale > 0) {
+      const votes = this.knn.scores(x, this.buf2);
+      for (let k = 0; k < out.length; k++) out[k]! += this.knnScale * votes[k]!;
     }
     return out;
   }
@@ -143,6 +171,7 @@ export class TextModel {
       features: this.features.toJSON(),
       linear: this.linear.toJSON(),
       ...(this.nb ? { nb: this.nb.toJSON() } : {}),
+      ...(this.knn ? { knn: this.knn.toJSON(), knnScale: this.knnScale } : {}),
     };
   }
 
@@ -157,7 +186,9 @@ export class TextModel {
     if (lin.numFeatures !== fe.size || lin.numClasses !== state.labels.length) {
       throw new Error('text model state: dimension mismatch');
     }
-    return new TextModel(state.labels, fe, lin, nb, state.nbWeight, state.temperature);
+    const knn = state.knn ? NeighbourVotes.fromJSON(state.knn) : null;
+    if (knn && knn.numClasses !== state.labels.length) throw new Error('text model state: dimension mismatch');
+    return new TextModel(state.labels, fe, lin, nb, state.nbWeight, state.temperature, knn, state.knnScale ?? 0);
   }
 }
 
@@ -236,9 +267,12 @@ function trainOnce(rows: readonly LabelledText[], labels: readonly string[], o: 
   const texts: string[] = [];
   const ys: number[] = [];
   const weights: number[] = [];
+  /** Indices (in texts) of the rows themselves, not of their extra title examples. */
+  const originals: number[] = [];
   for (const r of rows) {
     const k = labelIndex.get(r.label);
     if (k === undefined) continue;
+    originals.push(texts.length);
     texts.push(r.text);
     ys.push(k);
     weights.push(1);
@@ -275,11 +309,48 @@ function trainOnce(rows: readonly LabelledText[], labels: readonly string[], o: 
         ? trainSvmDcd(X, y, K, fe.size, { seed: o.seed, ...o.svm }, sw)
         : trainSgd(X, y, K, fe.size, { seed: o.seed, ...o.sgd }, sw);
   }
-  if (o.learner === 'ensemble') {
-    return new TextModel(labels, fe, lin, null, 0, typeof o.temperature === 'number' ? o.temperature : 1);
-  }
+  const T = typeof o.temperature === 'number' ? o.temperature : 1;
+  if (o.learner === 'ensemble') return withNeighbours(new TextModel(labels, fe, lin, null, 0, T), X, y, originals, o);
   const nb = o.nbWeight > 0 ? trainComplementNb(X, y, K, fe.size, o.nbAlpha) : null;
-  return new TextModel(labels, fe, lin, nb, o.nbWeight, typeof o.temperature === 'number' ? o.temperature : 1);
+  return withNeighbours(new TextModel(labels, fe, lin, nb, o.nbWeight, T), X, y, originals, o);
+}
+
+/** Spread (standard deviation over every class's score) of score vectors. */
+function spread(vectors: readonly Float64Array[]): number {
+  let sum = 0;
+  let sq = 0;
+  let n = 0;
+  for (const v of vectors) for (let k = 0; k < v.length; k++) (sum += v[k]!), (sq += v[k]! * v[k]!), n++;
+  const mean = sum / Math.max(1, n);
+  return Math.sqrt(Math.max(0, sq / Math.max(1, n) - mean * mean)) || 1;
+}
+
+/**
+ * The model with the neighbours' votes blended in (`knnWeight`), or as it is. The two spreads
+ * are measured on up to 500 of the training texts, the votes left-one-out (a text is not its own
+ * neighbour), and the votes scaled so that they weigh `knnWeight` against the linear scores.
+ */
+function withNeighbours(m: TextModel, X: readonly SparseVector[], y: Int32Array, originals: readonly number[], o: TextModelOptions): TextModel {
+  if (!(o.knnWeight > 0 && o.knnWeight < 1) || originals.length < 2) return m;
+  const K = m.labels.length;
+  const knn = NeighbourVotes.fit(
+    originals.map((i) => X[i]!),
+    originals.map((i) => y[i]!),
+    K,
+    m.features.size,
+    Math.max(1, Math.round(o.knnK)),
+  );
+  const step = Math.max(1, Math.floor(originals.length / 500));
+  const lin: Float64Array[] = [];
+  const votes: Float64Array[] = [];
+  for (let j = 0; j < originals.length; j += step) {
+    const x = X[originals[j]!]!;
+    lin.push(m.linearScores(x, new Float64Array(K)));
+    votes.push(knn.scores(x, new Float64Array(K), j));
+  }
+  const w = o.knnWeight;
+  const scale = (w / (1 - w)) * (spread(lin) / spread(votes));
+  return new TextModel(m.labels, m.features, m.linear, m.nb, m.nbWeight, m.temperature, knn, scale);
 }
 
 /**
