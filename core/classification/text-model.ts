@@ -1,8 +1,9 @@
 /**
  * A generic, serialisable text classifier for ANY label set, trained from `{label, text}` rows:
  * TF-IDF character n-grams → linear SVM, by default blended with an NBSVM (the same SVM on
- * naive-Bayes-scaled features) into one linear model (+ optional complement-NB ensemble),
- * with a softmax over scores and a fitted temperature for calibrated confidence.
+ * naive-Bayes-scaled features) into one linear model (+ optional complement-NB ensemble), and
+ * by default the votes of the nearest training texts (`NeighbourVotes`), with a softmax over
+ * scores and a fitted temperature for calibrated confidence.
  * Pure and deterministic.
  */
 import { FeatureExtractor, type FeatureExtractorState, type FeatureOptions, type SparseVector } from './features.js';
