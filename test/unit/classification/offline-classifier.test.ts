@@ -175,6 +175,9 @@ describe('emergency detection (rules, whatever the model says)', () => {
     '我妈正在按电话里说的往安全账户打钱，我劝不住',
     '停电了，我爸的制氧机备用电池快没电了',
     '阳台掉下来一个衣架，砸中我儿子的头',
+    // from probe set X (three spring weeks of a resettlement community), on arrival 40 of 42
+    '大家帮忙找个孩子，六岁女孩，扎两个辫子',
+    '我家老人二十分钟前在公园门口走失的，穿灰色棉袄',
   ])('%s → emergency', async (text) => {
     expect(detectLevel(text).level).toBe('emergency');
     const out = await c.classify(text);
@@ -268,6 +271,8 @@ describe('emergency detection (rules, whatever the model says)', () => {
     '燃气公司来查过了，说没泄漏',
     '又要加班，杀了我吧',
     '辅导作业，我的头要炸了',
+    '被我家娃气炸了，一道题讲了八遍',
+    '跳楼价清仓！鞋子全部二十一双',
     '孩子的玩具不见了，谁看到了',
     '下水道一股臭鸡蛋味，好几天了',
   ])('%s → not raised', (text) => {
