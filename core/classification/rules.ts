@@ -58,10 +58,10 @@ const EMERGENCY_RULES: LevelRule[] = [
   { re: /(?:正在|在)[^，。！？]{0,6}撬[^，。！？]{0,8}(?:门|锁|窗)(?![^。]{0,30}(?:抓到|抓住|跑了|走了))|(?:撬|被撬)[^。！？]{0,24}(?:人[^，。！？]{0,4}还在(?:屋|家|里)|(?:屋|家|里面|房)[^，。！？]{0,4}(?:有(?:动静|声音|响动)|还有人))|(?:小偷|贼)[^，。！？]{0,6}(?:还在|正在)(?:我家|屋里|家里|里面)|(?:翻|闯|爬|钻|摸)进(?:了)?(?:我家|家里|屋里|屋|房间|卧室)|(?:陌生人|陌生男的?|歹徒)[^，。！？]{0,8}(?:进了?|在|躲在)(?:我家|家里|屋里)|我(?:躲|藏|抱着孩子躲)在(?:卧室|厕所|卫生间|房间|柜子|屋里|楼道|邻居家)|(?:跟着|尾随|跟踪)[^。！？]{0,16}(?:现在|还在)[^。！？]{0,12}(?:转悠|徘徊|不走|蹲着|守着|躲)|(?:跟着|尾随|跟踪)(?:我|孩子|女儿|女孩|小孩|她)[^。]{0,30}(?:快来|救命|报警)/, type: 'public_security' },
   // signs of a suicide being prepared or just done
   { re: /(?:烧炭|炭盆)[^。]{0,20}(?:封(?:死|住|上|了|着)|胶带|活不|不想活|反锁)|(?:封(?:死|住|上|了|着)|胶带|活不下去|不想活|反锁)[^。]{0,20}(?:烧炭|炭盆)|遗书|(?:天台|楼顶|桥上|河边|江边|湖边)[^。]{0,10}(?:鞋|拖鞋)[^。]{0,20}(?:信|纸条)/, type: 'welfare_service' },
-  // a threat with petrol, a scuffle going on
-  { re: /汽油[^。]{0,12}(?:点火|点着|烧)|(?:要|说要|扬言)[^，。！？]{0,4}点火|推搡[^。]{0,20}(?:现在|还在)|(?:现在|还在)[^。]{0,10}推搡/, type: 'public_security' },
-  // an open lift shaft
-  { re: /(?:轿厢不在|电梯井)[^。]{0,24}(?:开着|踩空|掉下去|掉进去)|电梯门开着[^。]{0,10}轿厢不在/, type: 'safety_hazard' },
+  // a threat with petrol, a scuffle going on, car windows smashed now
+  { re: /(?:砸|撬)[^，。！？]{0,4}车(?:窗|门)[^。]{0,16}(?:现在|还在|正在)|(?:现在|还在|正在)[^，。！？]{0,6}(?:砸|撬)[^，。！？]{0,4}车(?:窗|门)|汽油[^。]{0,12}(?:点火|点着|烧)|(?:要|说要|扬言)[^，。！？]{0,4}点火|推搡[^。]{0,20}(?:现在|还在)|(?:现在|还在)[^。]{0,10}推搡/, type: 'public_security' },
+  // an open lift shaft; scaffolding, a crane or a house come down
+  { re: /(?:脚手架|塔吊|房子|楼房|棚子|吊顶|天花板)(?:突然|整个)?(?:塌了|倒了|垮了|塌下来)|(?:轿厢不在|电梯井)[^。]{0,24}(?:开着|踩空|掉下去|掉进去)|电梯门开着[^。]{0,10}轿厢不在/, type: 'safety_hazard' },
   // a child hours late, a search for a missing person, a snake where children play, a farewell
   // with pills or silence
   { re: /(?:孩子|儿子|女儿|闺女|小孩)[^。]{0,20}(?:还没(?:到家|回来|回家)|没回家|没到家|现在[^。]{0,6}了)[^。]{0,24}(?:关机|联系不上|电话不接|打不通|找不到|有没有人看到)|有没有人看到[^。]{0,12}(?:男孩|女孩|孩子|小孩|老人|老太太|老头|老爷子)|蛇[^。]{0,20}(?:小孩|孩子)[^。]{0,8}(?:还在|在玩|旁边)|(?:这辈子太累|不想活了|活着没意思|活不下去了?|再见了)[^。]{0,40}(?:药瓶|药片|电话(?:也)?不接|联系不上|不回)|(?:药瓶|药片)[^。]{0,40}(?:这辈子太累|不想活|活着没意思|活不下去)/, type: 'welfare_service' },
@@ -71,7 +71,8 @@ const EMERGENCY_RULES: LevelRule[] = [
   // still there, and the same in English
   { re: /(?:转|汇|打)[^。！？]{0,6}安全账户[^。]{0,20}(?:现在|正在|马上|在银行|柜台|要去|去银行|拦)|(?:现在|正在|马上|在银行|柜台)[^。]{0,20}安全账户|安全账户[^。]{0,20}(?:还要再转|拦不住|劝不住)|(?:撬[^，。！？]{0,6}(?:门|锁|窗)|(?:门|锁|窗)[^，。！？]{0,4}撬)[^。]{0,16}(?:人[^，。！？]{0,2}还在|还在(?:楼道|门口|外面|撬)|不敢开门|快来)|\b(?:climbing|breaking into|broke into|breaking in)\b[^.。]{0,40}\b(?:right now|now)\b|\b(?:intruder|burglar)s?\b[^.。]{0,30}\b(?:inside|in (?:the|my|our) (?:house|flat|home|building))\b/i, type: 'public_security' },
   // someone fallen, trapped or collapsed, in English
-  { re: /\b(?:kid|child|boy|girl|baby|man|woman|guy|someone|somebody|person|old (?:man|lady))\s+(?:fell|has fallen|is stuck|is trapped|trapped|is drowning|drowning|collapsed|fainted)\b/i, type: 'safety_hazard' },
+  { re: /\b(?:kid|child|boy|girl|baby|man|woman|guy|someone|somebody|person|old (?:man|lady))\s+(?:fell|has fallen|is stuck|is trapped|trapped|is drowning|drowning|collapsed|fainted)\b|\b(?:sitting|standing)\s+on\s+the\s+(?:edge|ledge)\b|\bon\s+the\s+(?:edge|ledge)\s+of\s+the\s+(?:roof|balcony|bridge)\b|\bwants?\s+to\s+jump\b/i, type: 'safety_hazard' },
+  { re: /\b(?:got |been |was |is being )?stabbed\b|\bstabbing\b|\bblood everywhere\b|\b(?:he|she|they|roommate|friend|mom|dad|mother|father|neighbou?r|someone|man|woman|guy|kid|child|baby|grandma|grandpa|wife|husband)\b[^.!?]{0,40}\b(?:won'?t|doesn'?t|isn'?t|is not)\s+(?:wake|waking|breathe|breathing|respond(?:ing)?)\b|\bcan'?t\s+wake\s+(?:him|her|them|my|the)\b|\bunresponsive\b|\boverdosed?\b|\bbeating (?:up|him|her)\b|\bcall (?:an )?ambulance\b|\bambulance number\b/i, type: 'welfare_service' },
   // something falling or collapsing now with people under it; people caught in a flood
   { re: /(?:(?:正在|快要?|马上|眼看)[^，。！？]{0,4}(?:倒|掉|塌)|往(?:外|下)倒|摇摇欲坠|(?:一直|不停|来回|使劲)[^，。！？]{0,3}晃|晃得(?:厉害|很|越来越)|(?:挂|悬|吊)(?:在)?半空|晃来晃去|(?:挂|吊|悬)着(?:在)?晃|晃悠|(?:一边|一角|半边)(?:已经)?(?:脱开|松脱|掉了)|正往[^，。！？]{0,8}(?:倒|塌|掉|斜|歪)|晃荡|(?:往外|往下)歪|(?:开始|在)往下塌|往下溜|溜车|自己[^，。！？]{0,2}溜|往下滑|(?:要|快)(?:倒|塌|掉)(?:了|下来)?(?!垃圾|水|茶|酒)|又掉了|都歪了)(?=[^。]{0,40}(?:底下|下面|墙根|下方|旁边)(?:[^。！？]{0,8}(?:有|还有|都是|一排|站着|全是|就是|在|好多|很多|一堆|一群)[^。！？]{0,10}(?:人(?!走|行道|行路)|老人|小孩|孩子|小朋友|学生|家长|行人|幼儿园)|[^。！？]{0,4}就是[^，。！？]{0,8}(?:单元门|楼门|出入口|幼儿园|学校|小学)|[^。！？]{0,20}(?:好多|很多|不少|一群|都是)人在(?:走|过|等|玩)))|(?:淹|进水|积水|水(?:已经)?(?:到|没过|淹到|齐))[^。]{0,30}(?:人|大爷|大妈|老人|孩子|小孩|司机|车主)[^，。！？]{0,8}(?:还在(?:下面|里面|底下|水里|车里|床上)|还躺在|在挪车|没(?:上来|出来)|出不来|被困|困在)/, type: 'safety_hazard' },
 ];

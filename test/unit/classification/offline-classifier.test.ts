@@ -178,6 +178,12 @@ describe('emergency detection (rules, whatever the model says)', () => {
     // from probe set X (three spring weeks of a resettlement community), on arrival 40 of 42
     '大家帮忙找个孩子，六岁女孩，扎两个辫子',
     '我家老人二十分钟前在公园门口走失的，穿灰色棉袄',
+    // from probe set Y (students, young renters and foreigners; English and mixed)
+    '地库有人在撬车门偷东西，现在还在',
+    'my flatmate took a whole bottle of pills and he won\'t wake up',
+    'a guy got stabbed outside the night market',
+    'someone is standing on the ledge of the roof of bldg 7',
+    '工地的脚手架塌了',
   ])('%s → emergency', async (text) => {
     expect(detectLevel(text).level).toBe('emergency');
     const out = await c.classify(text);
@@ -273,6 +279,8 @@ describe('emergency detection (rules, whatever the model says)', () => {
     '辅导作业，我的头要炸了',
     '被我家娃气炸了，一道题讲了八遍',
     '跳楼价清仓！鞋子全部二十一双',
+    "I can't wake up early on weekends",
+    "the wifi isn't responding again",
     '孩子的玩具不见了，谁看到了',
     '下水道一股臭鸡蛋味，好几天了',
   ])('%s → not raised', (text) => {
