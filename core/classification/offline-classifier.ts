@@ -48,9 +48,9 @@ export interface OfflineClassifierOptions {
 export const DEFAULT_EMERGENCY_THRESHOLD = 0.8;
 
 /**
- * Below this many letters and digits the emergency model says nothing: on two or three
- * characters its answer is its bias and a stray n-gram ("在不在" gave p 0.8). Short emergencies
- * ("有人倒了", "3楼冒烟") are the rules' to catch.
+ * Below this many letters (`stripSymbols`: digits do not count) the emergency model says
+ * nothing: on two or three characters its answer is its bias and a stray n-gram ("在不在" gave
+ * p 0.8). Short emergencies ("有人倒了", "3楼冒烟") are the rules' to catch.
  */
 export const MIN_EMERGENCY_MODEL_CHARS = 4;
 

@@ -274,9 +274,12 @@ const ACK_WORDS =
   /^(?:收到|在吗|在不在|在么|在嘛|有人吗|有人在吗|好的?|好滴|好嘞|好吧|谢谢|多谢|谢了|感谢|辛苦(?:了|啦)?|ok|okay|嗯+|哦+|噢+|哈+|呵+|嘿+|早|早安|早上好|上午好|中午好|下午好|晚上好|晚安|好梦|知道了|明白|了解|已阅|已读|已收到|已报名|已填|已交|已完成|已签字|已转发|同意|赞|顶|支持|\+1|1|thx|thanks|thank you|对|是的|没问题|可以|行|大家|各位|您|你们|社区|物业|网格员|老师|[!！。.~～,，、?？\s])+$/iu;
 const PLACEHOLDER = /^(?:\[(?:图片|视频|表情|语音|动画表情|文件|链接|位置|红包|强|握手|玫瑰|微笑|OK|拳头|抱拳)\][\s\S]{0,20}|\s)+$/u;
 
-/** Text with emoji, pictographs, punctuation and whitespace removed. */
+/**
+ * Text with emoji, pictographs, punctuation and whitespace removed; the ASCII digits, # and * go
+ * too, as Unicode counts them among the emoji components (the keycaps 1️⃣, #️⃣).
+ */
 export function stripSymbols(text: string): string {
-  return text.replace(/[\p{Extended_Pictographic}\p{Emoji_Modifier}\p{Emoji_Component}\u200d\ufe0f\p{P}\p{S}\s]/gu, '').replace(/[0-9#*]/g, (d) => d);
+  return text.replace(/[\p{Extended_Pictographic}\p{Emoji_Modifier}\p{Emoji_Component}\u200d\ufe0f\p{P}\p{S}\s]/gu, '');
 }
 
 /**
