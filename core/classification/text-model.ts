@@ -321,7 +321,13 @@ function spread(vectors: readonly Float64Array[]): number {
   let sum = 0;
   let sq = 0;
   let n = 0;
-  for (const v of vectors) for (let k = 0; k < v.length; k++) (sum += v[k]!), (sq += v[k]! * v[k]!), n++;
+  for (const v of vectors) {
+    for (const x of v) {
+      sum += x;
+      sq += x * x;
+    }
+    n += v.length;
+  }
   const mean = sum / Math.max(1, n);
   return Math.sqrt(Math.max(0, sq / Math.max(1, n) - mean * mean)) || 1;
 }
