@@ -184,6 +184,27 @@ describe('emergency detection (rules, whatever the model says)', () => {
     'a guy got stabbed outside the night market',
     'someone is standing on the ledge of the roof of bldg 7',
     '工地的脚手架塌了',
+    // from probe sets Z, AA, AB and AC (an old town, a new high-rise, an urban village, long mixed
+    // messages), on arrival 36, 34, 33 and 34 of 40
+    '火！3巷口',
+    '巷尾那间仓库冒大烟了，人都往外跑',
+    '田里烧草烧过了头，已经烧到旁边的铁皮棚了',
+    '烟感一直在响，真有焦味，不是演习',
+    '六楼厨房的燃气管在嘶嘶响，窗开了味道还是很重',
+    '阳台那根晾衣杆漏电，我刚被电了一下',
+    '楼上水管爆了，水一直往楼下灌',
+    '雨水漫进屋了，已经到脚脖子',
+    '楼梯间天花板一直往下掉水泥渣，裂缝越来越大',
+    '后面那堵墙裂了好长一条缝，刚才还掉了几块砖下来',
+    '车棚塌了，不知道有没有人被压在下面',
+    '我奶奶在屋头摔倒了爬不起来',
+    '有个醉汉拿着酒瓶追住人打',
+    '邻居家门缝有烧炭味，敲门不开',
+    '小女孩六岁，刚才还在院里，现在找不着了，谁看见了',
+    '我爸有高血压，今天电话不接，邻居敲门也没人应',
+    '我被困在5号楼2单元的电梯里了，灯一闪一闪',
+    '【转发】3号楼有人闻到很重的煤气味，楼里的人正在往外撤，请不要开灯',
+    '快看8号楼阳台，真着火了不是开玩笑',
   ])('%s → emergency', async (text) => {
     expect(detectLevel(text).level).toBe('emergency');
     const out = await c.classify(text);
@@ -283,6 +304,23 @@ describe('emergency detection (rules, whatever the model says)', () => {
     "the wifi isn't responding again",
     '孩子的玩具不见了，谁看到了',
     '下水道一股臭鸡蛋味，好几天了',
+    '消防通道堆满了纸箱，真着火了谁都跑不出去',
+    '一下雨巷子就积水，门槛低，水都进屋了',
+    '马路边的自来水管爆了，路上都淹了',
+    '暖气片爆了，屋里全是水，总阀已经关了，人没事',
+    '这房租涨得我要炸了',
+    '群里炸了，一下午999条',
+    '我的KPI着火了，今晚又通宵',
+    '猫把充电线咬断了，冒了个小火花，已经扔了',
+    '楼下烧烤摊又冒烟了，香得很，谁去撸串',
+    '厂里在练习用灭火器，白烟好大，大家别以为着火了',
+    '窗外那个马蜂窝，前几天有人被蛰过',
+    '电视剧里演的煤气爆炸太吓人了，我赶紧去看了看阀门',
+    '原来是孩子们在玩，喊救命是闹着玩的',
+    '更正：电梯困人是我看错了，里面没人',
+    '骗子让我妈往安全账户转钱，幸好我拦住了，钱没转',
+    '远处工厂冒黑烟，新闻说已经控制住了',
+    '这天热得，整个人要着火了',
   ])('%s → not raised', (text) => {
     expect(detectLevel(text).level).toBe('routine');
   });
