@@ -205,6 +205,8 @@ describe('emergency detection (rules, whatever the model says)', () => {
     '我被困在5号楼2单元的电梯里了，灯一闪一闪',
     '【转发】3号楼有人闻到很重的煤气味，楼里的人正在往外撤，请不要开灯',
     '快看8号楼阳台，真着火了不是开玩笑',
+    '风把外墙的瓷砖吹掉一片，砸到楼下的车，上面还在往下掉',
+    '烧煤炉的那户，老两口都叫不答应了',
   ])('%s → emergency', async (text) => {
     expect(detectLevel(text).level).toBe('emergency');
     const out = await c.classify(text);
