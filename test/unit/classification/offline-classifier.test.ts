@@ -223,6 +223,22 @@ describe('emergency detection (rules, whatever the model says)', () => {
     '烟花落到阳台上，纸箱子着起来了',
     '活不下去了，我现在就在天台上，跟大家说声再见',
     '炉子没封好，孩子说头晕，我也想吐',
+    // from probe sets AG, AH and AI (a village, retirees with a day-care centre, an estate at night)
+    '风把电线杆刮倒了，线搭在他家铁门上',
+    '两家在田头打起来了，拿着铁锹',
+    '我家小宝放学没回来，找了一晚上了',
+    '后山的山坡在往下滑，石头一直往下滚',
+    '有人往水塔里倒东西，喝了的都在吐',
+    '救护车进不来，路口被货车堵死了',
+    '好多孩子吃了食堂的饭肚子疼，吐了一地',
+    '救命 我家煤气 好大的味 怎么办',
+    '阳台塌了一块，轰的一声',
+    '外孙女不见了，刚才还在楼下玩',
+    '我妈头疼得厉害，吐了两回，看东西重影',
+    '路边有个老太太，问她住哪说不清，穿着单衣',
+    '我爸早上起来半边脸发木，嘴是歪的',
+    '安眠药攒了一瓶，今晚就清净了',
+    '中心有位老人自己出去了，到现在还没回来，有认知障碍',
   ])('%s → emergency', async (text) => {
     expect(detectLevel(text).level).toBe('emergency');
     const out = await c.classify(text);
@@ -349,6 +365,13 @@ describe('emergency detection (rules, whatever the model says)', () => {
     '好几辆车压着人行道停，婴儿车过不去',
     '一下雨巷子就成河，污水倒灌进一楼出租屋',
     '隔壁烧烤的烟直接灌进我家，关窗都没用',
+    '电视上说山里着火了，烧了一大片',
+    '地里有人烧秸秆，烟好大，往村里刮',
+    '车堵在门口，平时救护车都进不来',
+    '手机烫得快着火了，打了一晚上游戏',
+    '健康小课堂：中风口诀，口角歪斜、言语不清，马上打120',
+    '演练通知：明天上午燃气泄漏疏散演练，听到广播下楼',
+    '前天夜里喘不上气，住了两天院，现在已经回家了',
   ])('%s → not raised', (text) => {
     expect(detectLevel(text).level).toBe('routine');
   });
