@@ -143,7 +143,7 @@ export function createOfflineClassifier(opts: OfflineClassifierOptions): Offline
         const p = opts.typeModel.predict(t);
         caseType = codes.has(p.label) ? p.label : fallbackCode;
         typeConf = p.confidence;
-        // an emergency the model cannot place: use the kind of emergency
+        // an emergency the model is not sure how to place: the type of its kind
         if (lvl.suggestedType && codes.has(lvl.suggestedType) && p.confidence < SUGGESTED_TYPE_BELOW_CONFIDENCE) {
           caseType = lvl.suggestedType;
         }
