@@ -239,6 +239,23 @@ describe('emergency detection (rules, whatever the model says)', () => {
     '我爸早上起来半边脸发木，嘴是歪的',
     '安眠药攒了一瓶，今晚就清净了',
     '中心有位老人自己出去了，到现在还没回来，有认知障碍',
+    // from probe sets AJ, AK and AL (relayed reports; Cantonese and mixed scripts; typos and emoji)
+    '楼顶熬沥青的锅着了，工人灭不掉',
+    '她发了像遗书一样的话，说今晚就结束，现在联系不上',
+    '主水管爆了，水正往3号楼一楼几户家里灌',
+    '火啊7座',
+    '救命 阿妈唔郁喇',
+    '有贼仔爬紧水喉，而家仲喺度',
+    '隔篱屋烟雾报警器响咗好耐，有燶味',
+    '升降机门开咗但系冇车厢',
+    '后山山泥倾泻，泥冲落楼下',
+    'a power line is down on the path and sparking',
+    '细路爬咗出10楼窗外，冇大人喺度',
+    '🔥5栋🔥',
+    '高压线掉路中间了',
+    '暴雨，水往家里灌',
+    '水管爆了，插座都泡了',
+    '房东带人强行砸门',
   ])('%s → emergency', async (text) => {
     expect(detectLevel(text).level).toBe('emergency');
     const out = await c.classify(text);
@@ -372,6 +389,13 @@ describe('emergency detection (rules, whatever the model says)', () => {
     '健康小课堂：中风口诀，口角歪斜、言语不清，马上打120',
     '演练通知：明天上午燃气泄漏疏散演练，听到广播下楼',
     '前天夜里喘不上气，住了两天院，现在已经回家了',
+    '安全小贴士：闻到燃气味先开窗关阀，别开灯',
+    '她被困电梯那事，十分钟就出来了，谢谢关心',
+    '我嬲到爆炸，老公又没洗碗',
+    '电视里演的煤气爆炸好吓人',
+    '被熊孩子气晕了',
+    '单元门禁坏了，拍卡冇反应',
+    '老人走不动了，建议装几把椅子',
   ])('%s → not raised', (text) => {
     expect(detectLevel(text).level).toBe('routine');
   });

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { ruleText } from '../../../core/classification/rule-text.js';
+
+describe('ruleText', () => {
+  it('puts the usual input-method slips in emergency words right', () => {
+    expect(ruleText('一股煤汽味')).toBe('一股煤气味');
+    expect(ruleText('老人晕到了')).toBe('老人晕倒了');
+    expect(ruleText('着伙了')).toBe('着火了');
+  });
+
+  it('reads written Cantonese as Mandarin, emergency words before function words', () => {
+    expect(ruleText('救命啊 阿爸唔郁喇')).toBe('救命啊 阿爸不动喇');
+    expect(ruleText('有贼仔爬紧水喉入3楼窗 而家仲喺度')).toBe('有贼仔正在爬水喉入3楼窗 现在还在');
+    expect(ruleText('阿婆暈低咗 叫佢冇反应')).toBe('阿婆晕倒了 叫他没反应');
+    expect(ruleText('我朋友话食咗好多安眠药 联络唔到佢')).toBe('我朋友话吃了好多安眠药 联系不上他');
+    expect(ruleText('有㶶味')).toBe('有焦味');
+  });
+
+  it('leaves Mandarin as it is, and 食 where it is not eating now', () => {
+    expect(ruleText('楼道里全是烟 看不清楼梯')).toBe('楼道里全是烟 看不清楼梯');
+    expect(ruleText('好几个同学食物中毒')).toBe('好几个同学食物中毒');
+  });
+
+  it('applies NFKC: full-width digits and punctuation become ASCII ("，" too)', () => {
+    expect(ruleText('１２栋着火了，快！')).toBe('12栋着火了,快!');
+  });
+});
