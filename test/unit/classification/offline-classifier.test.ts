@@ -396,6 +396,7 @@ describe('emergency detection (rules, whatever the model says)', () => {
     '被熊孩子气晕了',
     '单元门禁坏了，拍卡冇反应',
     '老人走不动了，建议装几把椅子',
+    '墙角好多蚂蚁，怎么都消灭不了',
   ])('%s → not raised', (text) => {
     expect(detectLevel(text).level).toBe('routine');
   });
