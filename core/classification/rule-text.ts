@@ -34,7 +34,7 @@ const CANTONESE: [RegExp, string][] = [
   [/[车車][厢廂]/g, '轿厢'],
   [/山泥[倾傾][泻瀉]/g, '山体滑坡'],
   [/入面/g, '里面'],
-  [/([爬涌湧烧燒打撬喊追冲衝灌流冒滚滾])[紧緊]/g, '正在$1'],
+  [/(?<!不)([爬涌湧烧燒打撬喊追冲衝灌流冒滚滾])[紧緊]/g, '正在$1'],
   [/食(?=[咗了左]|过量)/g, '吃'],
   [/喺/g, '在'],
   [/咗/g, '了'],
@@ -51,6 +51,11 @@ function applyAll(t: string, table: [RegExp, string][]): string {
   let out = t;
   for (const [re, to] of table) out = out.replace(re, to);
   return out;
+}
+
+/** Written Cantonese in Mandarin words (the CANTONESE table alone). */
+export function cantoneseAsMandarin(text: string): string {
+  return applyAll(text, CANTONESE);
 }
 
 /** `text` as the emergency rules read it: NFKC, slips put right, Cantonese in Mandarin. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ruleText } from '../../../core/classification/rule-text.js';
+import { cantoneseAsMandarin, ruleText } from '../../../core/classification/rule-text.js';
 
 describe('ruleText', () => {
   it('puts the usual input-method slips in emergency words right', () => {
@@ -23,5 +23,10 @@ describe('ruleText', () => {
 
   it('applies NFKC: full-width digits and punctuation become ASCII ("，" too)', () => {
     expect(ruleText('１２栋着火了，快！')).toBe('12栋着火了,快!');
+  });
+
+  it('cantoneseAsMandarin maps only the Cantonese, without NFKC, and leaves 不打紧 alone', () => {
+    expect(cantoneseAsMandarin('楼下啲垃圾成个礼拜冇人收，好臭')).toBe('楼下些垃圾成个礼拜没人收，好臭');
+    expect(cantoneseAsMandarin('不打紧，明天再说')).toBe('不打紧，明天再说');
   });
 });
