@@ -256,6 +256,29 @@ describe('emergency detection (rules, whatever the model says)', () => {
     '暴雨，水往家里灌',
     '水管爆了，插座都泡了',
     '房东带人强行砸门',
+    // from probe sets AM (an ordinary week), AN (emergencies told only by what is seen and heard)
+    // and AO (an international compound, mostly in English)
+    '车库的水漫上来了，好几户进水，配电箱都泡着',
+    '对面18楼窗户里红彤彤的，黑灰飘下来还是烫的',
+    '暖气管爆了，热水从顶上往下浇',
+    '燃气表那里一直“嘶——”地响',
+    '灯罩里积满水了，灯还亮着，滋啦滋啦的',
+    '他发了一段话说对不起孩子，之后再也不回消息了',
+    '隔着门喊有人吗，声音越来越小',
+    '水已经过脚踝了还在涨，瘫在床上的老伴还在屋里',
+    '我妈出门买菜到现在没回来，她记性很差，认不得路',
+    '电动车电池鼓起来了，噼噼啪啪响，外壳烫手',
+    'FIRE in block 3, 18th floor',
+    'e-bike in the corridor just exploded, fire spreading to the door',
+    'my father-in-law has chest pain and can\'t breathe',
+    'stuck in the lift between floors, phone almost dead',
+    'kid locked inside a car in the car park, crying',
+    'has anyone seen a 5 year old girl in a red dress',
+    'my neighbour says she will end her life tonight',
+    'two men fighting with a knife at the gate',
+    'water coming in under the front door, flat flooding',
+    'the ceiling of the gym changing room just caved in',
+    'our 7yo didn\'t come home from the bus',
   ])('%s → emergency', async (text) => {
     expect(detectLevel(text).level).toBe('emergency');
     const out = await c.classify(text);
@@ -397,6 +420,15 @@ describe('emergency detection (rules, whatever the model says)', () => {
     '单元门禁坏了，拍卡冇反应',
     '老人走不动了，建议装几把椅子',
     '墙角好多蚂蚁，怎么都消灭不了',
+    '花盆摆在栏杆外面，风一大掉下来要砸到人',
+    '那个煤气味后来查了吗',
+    '有人在撬门，开门一看是他爸忘带钥匙',
+    '一股煤气味，找了半天，是垃圾馊了，赶紧拿走',
+    '电池鼓包了，还在充电，没冒烟，赶紧拔了',
+    'the party last night was fire',
+    'scooters parked in the fire lane again',
+    'my husband nearly had a heart attack at the bill haha',
+    'that gas smell last week turned out to be a BBQ, all fine',
   ])('%s → not raised', (text) => {
     expect(detectLevel(text).level).toBe('routine');
   });
