@@ -1,7 +1,8 @@
 /**
  * The text the emergency rules read: the usual input-method slips in emergency words put right,
- * and written Cantonese put into the Mandarin the rules are written in. Only for the rules; the
- * models and the summary see the resident's own words. Pure.
+ * and written Cantonese put into the Mandarin the rules are written in. The models read the
+ * Cantonese part too (`cantoneseAsMandarin`: they learnt from Mandarin examples); the slips are
+ * for the rules alone, and the summary keeps the resident's own words. Pure.
  */
 
 // Homophones that pinyin and voice input put in place of the emergency words ("煤汽味", "晕到了")
