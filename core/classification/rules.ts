@@ -35,7 +35,7 @@ export interface LevelDetection {
 
 // Phrases that make a trigger hypothetical or preventive ("万一着火", "防火", "消防演练"), or
 // a figure of speech ("热得要晕倒了")
-const HYPOTHETICAL = /(?:[风雨雪]一大|一刮风|\b(?:nearly|almost|if|in case|what if|would|could)\b|万一|哪天|再[^，。！？,.!?]{0,4}?不|迟早|早晚|总有一天|肯定会?有|指不定|说不定|保不齐|以为|差点|差一点|险些|如果|要是|假如|一旦|防止|预防|以免|避免|怕|担心|容易|可能会?|会不会|真|演练|演习|培训|宣传|知识|提示|都快|快要|(?:(?:热|累|困|饿|气|嬲|笑|吓|烦|吵|晒|忙|转|挤|闷|辣|烫)[得到]|(?:看|听)得)(?:我|人)?(?:头都|都)?(?:要|快)?)[^，。！？,.!?]{0,6}$/;
+const HYPOTHETICAL = /(?:[风雨雪]一大|一刮风|\b(?:nearly|almost|if|in case|what if|would|could)\b|万一|哪天|这要|再[^，。！？,.!?]{0,4}?不|迟早|早晚|总有一天|肯定会?有|指不定|说不定|保不齐|以为|差点|差一点|险些|如果|要是|假如|一旦|防止|预防|以免|避免|怕|担心|容易|可能会?|会不会|真|演练|演习|培训|宣传|知识|提示|都快|快要|(?:(?:热|累|困|饿|气|嬲|笑|吓|烦|吵|晒|忙|转|挤|闷|辣|烫)[得到]|(?:看|听)得)(?:我|人)?(?:头都|都)?(?:要|快)?)[^，。！？,.!?]{0,6}$/;
 // "血压都要爆炸了", "嘴里着火": a body part right before the trigger
 const FIGURATIVE_BODY = /(?:(?:被[^，。！？,]{0,8}|把我)气|KPI|kpi|业绩|绩效|进度|ddl|DDL|整个人|血压|心态|脑子|脑袋|(?<![老光码枕石砖骨丫里外上前后街楼路个锄龙屋地山村桥床车船墙田炕灶门钟])头|肺|嘴里|嘴巴|嗓子|喉咙)[都也]?(?:要|快)?$/;
 // "梦见咱楼着火了"
@@ -43,19 +43,19 @@ const DREAM = /(?:梦见|梦到|做梦|梦里)[^，。！？,.!?]{0,6}$/;
 // "像着火一样", "跟打仗似的"
 const SIMILE_AFTER = /^[^，。！？,.!?]{0,4}(?:一样|似的|一般)/;
 // "着火了怎么办", "着火了谁跑得掉": a question about what could happen
-const RHETORICAL_AFTER = /^了?[^，。！？,.!?]{0,2}(?:怎么办|咋办|谁(?:跑得掉|负责|管|来管|担得起))/;
+const RHETORICAL_AFTER = /^了?[^，。！？,.!?]{0,2}(?:怎么办|咋办|咋整|谁(?:跑得掉|负责|管|来管|担得起))/;
 // "上周…叫了救护车", "去年这里着过火": the trigger is in a clause about the past, with nothing
 // about now ("今天", "现在", "又") between the time word and the trigger
 const PAST = /(?:\blast (?:week|month|year|night|time)\b|\byesterday\b|\b(?:weeks?|months?|years?) ago\b|前几天|前两天|前些天|上周|上星期|上礼拜|上个(?:月|星期|礼拜)|上回|上次|去年|前年|前阵子|前段时间|那次|当时|[一二两三四五六七八九十几]+(?:年|个月)前)[^。！？!?]{0,40}$/;
 const NOW = /今天|今晚|今早|现在|正在|还在|刚才|刚刚|又|马上|快/;
-// "听说隔壁小区着火了": news from elsewhere, unless the message calls for help
-const HEARSAY = /(?:听说|据说|新闻(?:上|里)?(?:说|报道)?|网上(?:说|传)|网传|看到新闻|朋友圈(?:说|传|里)|刷到|视频(?:里|上)说|电视上(?:说|播|放))[^。！？!?]{0,30}$/;
+// "听说隔壁小区着火了", "看新闻没？隔壁区…": news from elsewhere, unless the message calls for help
+const HEARSAY = /(?:听说|据说|新闻(?:上|里)?(?:说|报道)?|网上(?:说|传)|网传|看到新闻|看(?:了)?新闻|隔壁(?:区|市|县|镇|省)|朋友圈(?:说|传|里)|刷到|视频(?:里|上)说|电视上(?:说|播|放))[^。！？!?]{0,30}$/;
 // "电视剧里演的那种煤气爆炸": fiction, however urgent the rest sounds ("我赶紧去检查了阀门")
 const FICTION = /(?:电视剧|剧里|电视里|电影里?|看电视|小说里|游戏里|综艺)[^。！？!?]{0,30}$/;
 const URGENT = /快来|赶紧|快去|快叫|快打|救命|现在|正在|还在|不接电话|电话(?:也)?(?:不接|打不通)|联系不上/;
 const HABITUAL = /(?:天天|每天|经常|老是|总是|成天|整天|一到[^，。！？]{0,4}就)[^，。！？,.!?]{0,4}$/;
-// "没打人", "没着火": the trigger denied
-const NEGATED = /(?:没|没有|没再|并没|也没|倒是?没|不是要|不是在|终于不|已经不|再也不)$/;
+// "没打人", "没着火": the trigger denied; "别砸到人": warned against
+const NEGATED = /(?:别|不要|免得|没|没有|没再|并没|也没|倒是?没|不是要|不是在|终于不|已经不|再也不)$/;
 // "跳楼的新闻", "困人那个事": talk about a story, not a call for help
 const STORY_AFTER = /^[^，。！？,!?]{0,4}(?:的|那个|这个|那件|这件|那)(?:新闻|视频|报道|消息|事情?|事儿)/;
 // "昨晚闻到煤气味，今天没了": yesterday's trigger, over unless the message says it goes on

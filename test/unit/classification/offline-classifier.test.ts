@@ -279,6 +279,13 @@ describe('emergency detection (rules, whatever the model says)', () => {
     'water coming in under the front door, flat flooding',
     'the ceiling of the gym changing room just caved in',
     'our 7yo didn\'t come home from the bus',
+    // probe set AQ (a northern compound, dialect): a fight with spades, petrol poured, a roof
+    // sheet torn loose, tiles shedding over a doorway, an elder not seen for days
+    '两家为了车位干起来了，都拎着铁锹，快来人拉一下',
+    '有人在楼道里泼汽油，说要点了',
+    '风太大了，新楼顶上的彩钢板被掀起来了，哐哐砸，随时要掉下来',
+    '外墙一大块瓷砖刚掉单元门口了，上头还有一片松着的，人还进进出出呢',
+    '独居的赵奶奶好几天没见着了，门口有股味儿，电话也打不通',
   ])('%s → emergency', async (text) => {
     expect(detectLevel(text).level).toBe('emergency');
     const out = await c.classify(text);
@@ -429,6 +436,14 @@ describe('emergency detection (rules, whatever the model says)', () => {
     'scooters parked in the fire lane again',
     'my husband nearly had a heart attack at the bill haha',
     'that gas smell last week turned out to be a BBQ, all fine',
+    // probe sets AP and AQ: a warning (别), "what if" (这要…咋整), news from the next district,
+    // a figure of speech, bikes blown over, a drowning-prevention sign
+    '明天台风来 大家记得收好阳台的花盆哈 别砸到人',
+    '有人把电动车推楼道里充电，线从窗户扯出来的，这要着火咋整',
+    '看新闻没？隔壁区有个小区煤气爆炸了，大伙用气都小心点',
+    '这麻将打得，火冒三丈，再也不跟他们耍了',
+    '共享单车堆满了人行道出口 雨一下全部倒在地上 根本走不过去',
+    '建议在河边装几个防溺水警示牌和救生圈 每年夏天都有小孩去游泳',
   ])('%s → not raised', (text) => {
     expect(detectLevel(text).level).toBe('routine');
   });
