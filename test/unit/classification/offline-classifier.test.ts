@@ -286,6 +286,16 @@ describe('emergency detection (rules, whatever the model says)', () => {
     '风太大了，新楼顶上的彩钢板被掀起来了，哐哐砸，随时要掉下来',
     '外墙一大块瓷砖刚掉单元门口了，上头还有一片松着的，人还进进出出呢',
     '独居的赵奶奶好几天没见着了，门口有股味儿，电话也打不通',
+    // probe sets AR (a street by a hospital, quoted replies) and AS (young renters, slang)
+    '「老李：晚上吃啥」吃啥啊 你们闻闻楼道里是不是有烧焦味 我家电闸刚跳了',
+    '工地塔吊上有个人，说再不给工钱就跳下来，下面围了一群人',
+    '天花板在哗哗往下流水！！灯里也在滴，要不要拉电闸啊啊啊',
+    '楼上卫生间漏水，水顺着我家灯座往下淌，插座全湿了，满屋都是水',
+    '我帮邻居看的小孩跑丢了，刚在楼下玩滑板一转眼就没了，3岁半，急死',
+    '路上水管爆了，水柱喷两层楼高，地下车库已经在灌水了',
+    '救大命，真不是开玩笑，6楼窗户外有个小孩挂在防盗网上',
+    '天然气表那冒白烟还有怪味，整层都闻得到，我们都跑到楼下了',
+    '屋顶在往下掉石灰块，裂缝越来越大还在滴水，楼上水管爆了吧',
   ])('%s → emergency', async (text) => {
     expect(detectLevel(text).level).toBe('emergency');
     const out = await c.classify(text);
@@ -444,6 +454,10 @@ describe('emergency detection (rules, whatever the model says)', () => {
     '这麻将打得，火冒三丈，再也不跟他们耍了',
     '共享单车堆满了人行道出口 雨一下全部倒在地上 根本走不过去',
     '建议在河边装几个防溺水警示牌和救生圈 每年夏天都有小孩去游泳',
+    // a rehearsal, a game, a torch shone into cars
+    '刚刚楼上喊救命的是在排练话剧，问过了，不用报警哈',
+    '刚打王者被对面追着砍，心态直接炸了💥',
+    '晚上宿舍楼下总有几个人在车边转悠，拿手电往车里照，感觉不对劲',
   ])('%s → not raised', (text) => {
     expect(detectLevel(text).level).toBe('routine');
   });
