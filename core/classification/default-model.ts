@@ -6,6 +6,7 @@ import type { WordSegmenter } from './segmenter.js';
 import type { TaxonomyEntry } from './types.js';
 import { withoutAddresses } from './without-addresses.js';
 import { cantoneseAsMandarin } from './rule-text.js';
+import { withoutPlaceholders } from './placeholders.js';
 import { TextModel, trainTextModel, type LabelledText, type TextModelOptions, type TextModelState } from './text-model.js';
 import { ACTIONABLE_LABEL, CHATTER_LABEL, EMERGENCY_LABEL, NOT_EMERGENCY_LABEL, createOfflineClassifier, type OfflineClassifier } from './offline-classifier.js';
 
@@ -89,10 +90,12 @@ export function trainDefaultModels(
   levelRows: readonly LevelRow[] = [],
 ): DefaultModels {
   const codes = new Set(taxonomy.map((e) => e.code));
-  // Written Cantonese in Mandarin words, as the classifier reads every message (`classifySync`)
-  const asRead = <R extends { text: string }>(r: R): R => ({ ...r, text: cantoneseAsMandarin(r.text) });
-  const actionable = examples.filter((r) => codes.has(r.label)).map(asRead);
-  const chatter = examples.filter((r) => r.label === CHATTER_LABEL).map(asRead);
+  // Written Cantonese in Mandarin words and no "[图片]", as the classifier reads every message
+  // (`classifySync`); an example that was only a placeholder teaches nothing then
+  const asRead = <R extends { text: string }>(r: R): R => ({ ...r, text: withoutPlaceholders(cantoneseAsMandarin(r.text)) });
+  const hasText = (r: { text: string }) => r.text.trim().length > 0;
+  const actionable = examples.filter((r) => codes.has(r.label)).map(asRead).filter(hasText);
+  const chatter = examples.filter((r) => r.label === CHATTER_LABEL).map(asRead).filter(hasText);
   const typeRows: LabelledText[] = [...actionable.map((r) => ({ label: r.label, text: r.text })), ...taxonomyRows(taxonomy)];
   const triageRows: LabelledText[] = [
     ...actionable.map((r) => ({ label: ACTIONABLE_LABEL, text: r.text })),
@@ -103,7 +106,7 @@ export function trainDefaultModels(
   // Every example, chatter included, against those marked emergency: the rules know the usual
   // words, the model learns how residents describe what they see ("躺着一动不动", "火蹿得老高").
   // Without house numbers (`withoutAddresses`): the classifier reads messages the same way.
-  const emergencyRows: LabelledText[] = [...actionable, ...chatter, ...levelRows.map(asRead)].map((r) => ({
+  const emergencyRows: LabelledText[] = [...actionable, ...chatter, ...levelRows.map(asRead).filter(hasText)].map((r) => ({
     label: r.level === 'emergency' ? EMERGENCY_LABEL : NOT_EMERGENCY_LABEL,
     text: withoutAddresses(r.text),
   }));

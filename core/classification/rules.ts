@@ -6,6 +6,7 @@ import type { CaseLevel, LocationHints } from './types.js';
 import { maskPersonalData } from './mask-personal-data.js';
 import { EMERGENCY_RULES, MAJOR_RULES } from './emergency-words.js';
 import { ruleText } from './rule-text.js';
+import { withoutPlaceholders } from './placeholders.js';
 
 export interface LevelDetection {
   level: CaseLevel;
@@ -226,7 +227,6 @@ export function detectLevel(text: string): LevelDetection {
 
 const ACK_WORDS =
   /^(?:收到|在吗|在不在|在么|在嘛|有人吗|有人在吗|好的?|好滴|好嘞|好吧|谢谢|多谢|谢了|感谢|辛苦(?:了|啦)?|ok|okay|嗯+|哦+|噢+|哈+|呵+|嘿+|早|早安|早上好|上午好|中午好|下午好|晚上好|晚安|好梦|知道了|明白|了解|已阅|已读|已收到|已报名|已填|已交|已完成|已签字|已转发|同意|赞|顶|支持|\+1|1|thx|thanks|thank you|对|是的|没问题|可以|行|大家|各位|您|你们|社区|物业|网格员|老师|[!！。.~～,，、?？\s])+$/iu;
-const PLACEHOLDER = /^(?:\[(?:图片|视频|表情|语音|动画表情|文件|链接|位置|红包|强|握手|玫瑰|微笑|OK|拳头|抱拳)\][\s\S]{0,20}|\s)+$/u;
 
 /**
  * Text with emoji, pictographs, punctuation and whitespace removed; the ASCII digits, # and * go
@@ -238,14 +238,14 @@ export function stripSymbols(text: string): string {
 
 /**
  * Messages that are obviously not cases: empty, only emoji/punctuation, placeholders such as
- * "[图片]", or short acknowledgements ("收到", "好的谢谢", "👍").
+ * "[图片]" (alone or with an acknowledgement: "[强][强] 收到"), or short acknowledgements
+ * ("收到", "好的谢谢", "👍"). A placeholder beside words ("车窗被砸了[图片]") is the words'.
  */
 export function isTrivialChatter(text: string): boolean {
   if (typeof text !== 'string') return true;
-  const t = text.normalize('NFKC').trim();
+  const t = withoutPlaceholders(text.normalize('NFKC')).trim();
   if (t.length === 0) return true;
   if (stripSymbols(t).length === 0) return true;
-  if (PLACEHOLDER.test(t)) return true;
   const noEmoji = t.replace(/[\p{Extended_Pictographic}\p{Emoji_Modifier}\u200d\ufe0f]/gu, '').trim();
   if (noEmoji.length <= 16 && ACK_WORDS.test(noEmoji)) return true;
   return false;
@@ -293,7 +293,7 @@ export function extractLocation(text: string): LocationHints {
 export function summarize(text: string, max = 60): string {
   if (typeof text !== 'string') return '';
   let t = text;
-  t = t.replace(/\[(?:图片|视频|表情|语音|动画表情|文件|链接|位置|强|握手|玫瑰|微笑)\]/g, ' ');
+  t = withoutPlaceholders(t);
   t = t.replace(/@\S+\s?/g, ' ');
   t = t.replace(/[\p{Extended_Pictographic}\p{Emoji_Modifier}\u200d\ufe0f]/gu, '');
   t = t.replace(/https?:\/\/\S+/g, '');

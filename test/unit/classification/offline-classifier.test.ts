@@ -530,11 +530,23 @@ describe('emergency detection (rules, whatever the model says)', () => {
 });
 
 describe('triage', () => {
-  it.each(['收到', '好的', '谢谢', '👍👍', '[图片]', '', '   ', '收到，谢谢！', '🌹🌹🌹', '在吗', '在不在？', '有人在吗'])('"%s" is trivial chatter', async (t) => {
+  it.each(['收到', '好的', '谢谢', '👍👍', '[图片]', '[位置][图片]', '[强][强] 收到', '', '   ', '收到，谢谢！', '🌹🌹🌹', '在吗', '在不在？', '有人在吗'])('"%s" is trivial chatter', async (t) => {
     expect(isTrivialChatter(t)).toBe(true);
     const out = await c.classify(t);
     expect(out.actionable).toBe(false);
     expect(out.caseType).toBeNull();
+  });
+  it('reads a report beside "[图片]" or "[位置]" as the report alone', async () => {
+    // probe set AU (short messages): each of these was chatter with its placeholder
+    for (const text of ['车窗被砸了', '外墙瓷砖掉了', '井盖没了！', '僵尸车 停半年了']) {
+      const alone = await c.classify(text);
+      for (const withMedia of [`${text}[图片]`, `[位置] ${text}`]) {
+        const out = await c.classify(withMedia);
+        expect(out).toEqual({ ...alone, confidence: out.confidence });
+        expect(out.confidence).toBeCloseTo(alone.confidence, 2);
+      }
+    }
+    expect(isTrivialChatter('车窗被砸了[图片]')).toBe(false);
   });
   it('classifies ordinary complaints', async () => {
     const lift = await c.classify('5号楼的电梯又坏了，物业也不来修');
