@@ -13,6 +13,8 @@ const TYPOS: [RegExp, string][] = [
   [/天燃气/g, '天然气'],
   [/([晕昏])到(?=了(?!极)|在|地)/g, '$1倒'],
   [/(着|起|失)伙/g, '$1火'],
+  // northern speech written as said: 木有 for 没有, 木影了 for 没影了
+  [/木(?=有|影)/g, '没'],
 ];
 
 // Written Cantonese (after OpenCC has made it Simplified, though both scripts are listed where

@@ -296,6 +296,12 @@ describe('emergency detection (rules, whatever the model says)', () => {
     '救大命，真不是开玩笑，6楼窗户外有个小孩挂在防盗网上',
     '天然气表那冒白烟还有怪味，整层都闻得到，我们都跑到楼下了',
     '屋顶在往下掉石灰块，裂缝越来越大还在滴水，楼上水管爆了吧',
+    // probe sets AT (resettlement housing, northern speech) and AU (short messages)
+    '刚才还见那小孩趴塘边捞东西，一转眼木影了，水面上漂着他的鞋',
+    '孩子掉坑里了！工地那个大坑，里头水老深',
+    '西边地里烧的麦秸秆顺着风过来了，已经燎到绿化带了，离车棚就几步远',
+    '地下室进水了 水越来越深',
+    '楼顶水箱漏了 水从楼道往下灌',
   ])('%s → emergency', async (text) => {
     expect(detectLevel(text).level).toBe('emergency');
     const out = await c.classify(text);
@@ -458,6 +464,7 @@ describe('emergency detection (rules, whatever the model says)', () => {
     '刚刚楼上喊救命的是在排练话剧，问过了，不用报警哈',
     '刚打王者被对面追着砍，心态直接炸了💥',
     '晚上宿舍楼下总有几个人在车边转悠，拿手电往车里照，感觉不对劲',
+    '老王头前儿个晕倒了，住了两天院，今儿个出院回来了，没大事',
   ])('%s → not raised', (text) => {
     expect(detectLevel(text).level).toBe('routine');
   });
