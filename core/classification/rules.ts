@@ -52,7 +52,7 @@ const SIMILE_AFTER = /^[^，。！？,.!?]{0,4}(?:一样|似的|一般)/;
 const RHETORICAL_AFTER = /^了?[^，。！？,.!?]{0,2}(?:怎么办|咋办|咋整|谁(?:跑得掉|负责|管|来管|担得起))/;
 // "上周…叫了救护车", "去年这里着过火": the trigger is in a clause about the past, with nothing
 // about now ("今天", "现在", "又") between the time word and the trigger
-const PAST = /(?:\blast (?:week|month|year|night|time)\b|\byesterday\b|\b(?:weeks?|months?|years?) ago\b|前几天|前两天|前些天|上周|上星期|上礼拜|上个(?:月|星期|礼拜)|上回|上次|去年|前年|前阵子|前段时间|那次|当时|[一二两三四五六七八九十几]+(?:年|个月)前)[^。！？!?]{0,40}$/;
+const PAST = /(?:\blast (?:week|month|year|night|time)\b|\byesterday\b|\b(?:weeks?|months?|years?) ago\b|前几天|前两天|前些天|上周|上星期|上礼拜|上个(?:月|星期|礼拜)|上回|以前|从前|早些年|小时候|上次|去年|前年|前阵子|前段时间|那次|当时|[一二两三四五六七八九十几]+(?:年|个月)前)[^。！？!?]{0,40}$/;
 const NOW = /今天|今晚|今早|现在|正在|还在|刚才|刚刚|又|马上|快/;
 // "听说隔壁小区着火了", "看新闻没？隔壁区…": news from elsewhere, unless the message calls for help
 const HEARSAY = /(?:听说|据说|新闻(?:上|里)?(?:说|报道)?|网上(?:说|传)|网传|看到新闻|看(?:了)?新闻|隔壁(?:区|市|县|镇|省)|朋友圈(?:说|传|里)|刷到|视频(?:里|上)说|电视上(?:说|播|放))[^。！？!?]{0,30}$/;

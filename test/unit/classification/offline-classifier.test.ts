@@ -313,6 +313,17 @@ describe('emergency detection (rules, whatever the model says)', () => {
     '今日走访发现，4号楼独居老人陈大爷敲门多时无回应，屋内电视开着，电话不接，请求开锁并联系家属，速派支援！',
     '网格员求支援：商铺租赁纠纷，房东与租户已经动手，租户拿起菜刀，场面失控！',
     '私聊：我被几个人堵在楼道里，他们要抢我的包，我在7号楼3单元',
+    // probe sets AX (an ordinary month, as an acceptance set might be) and AY (voice input,
+    // children typing pinyin)
+    '11栋有块窗户玻璃裂了悬着，风一吹随时掉下来，楼下人来人往',
+    '老年食堂吃完午饭好几个老人上吐下泻，可能是食物中毒',
+    '楼上有人在往下扔花盆，差点砸到人，现在还在扔',
+    'wo jia zhao huo le😭😭 妈妈不在家',
+    'nai nai shuai dao le qi bu lai😭 家里就我',
+    'wo di di bu jian le 在小区里玩 找不到了😭😭',
+    '地下室进水了 水都漫到配电箱了',
+    '半夜有人 一直拧我家门把手 拧了好几回',
+    '下夜班回来 看见有人在翻我家窗户 现在还在',
   ])('%s → emergency', async (text) => {
     expect(detectLevel(text).level).toBe('emergency');
     const out = await c.classify(text);
@@ -480,6 +491,8 @@ describe('emergency detection (rules, whatever the model says)', () => {
     '尊敬的社区领导：我楼（18层）两部电梯已停运五日，楼内多位行动不便的高龄老人被困家中，无法下楼就医，物业推诿，恳请紧急协调修复。',
     '季度通报：第三季度共接报突发事件2起（一起燃气泄漏、一起老人摔倒），均在30分钟内处置完毕。',
     '孩子期末考试，家里简直炸了锅，作业堆成山。',
+    '以前这里全是平房 冬天烧煤炉子 好多人煤汽中毒 现在住楼房好多了',
+    '我家门口监控拍到凌晨有人拧我家门把手，拧了好几下才走',
   ])('%s → not raised', (text) => {
     expect(detectLevel(text).level).toBe('routine');
   });
