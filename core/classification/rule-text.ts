@@ -17,7 +17,7 @@ const TYPOS: [RegExp, string][] = [
   [/木(?=有|影)/g, '没'],
 ];
 
-// Written Cantonese (after OpenCC has made it Simplified, though both scripts are listed where
+// Written Cantonese, and a little Minnan (after OpenCC has made it Simplified, though both scripts are listed where
 // cheap): the emergency words first ("唔郁" before "唔" becomes "不"), then the function words.
 // "爬紧水喉" is "正在爬水管": the progressive 紧 of a few verbs of action becomes 正在.
 const CANTONESE: [RegExp, string][] = [
@@ -48,6 +48,10 @@ const CANTONESE: [RegExp, string][] = [
   [/啲/g, '些'],
   [/嚟/g, '来'],
   [/唔/g, '不'],
+  // Minnan written in characters: 袂 (cannot), 这马 (now), 佇 (at)
+  [/袂/g, '不'],
+  [/这马|這馬/g, '现在'],
+  [/佇/g, '在'],
 ];
 
 function applyAll(t: string, table: [RegExp, string][]): string {

@@ -324,6 +324,15 @@ describe('emergency detection (rules, whatever the model says)', () => {
     '地下室进水了 水都漫到配电箱了',
     '半夜有人 一直拧我家门把手 拧了好几回',
     '下夜班回来 看见有人在翻我家窗户 现在还在',
+    // probe sets AZ (three communities, emergencies told without the obvious words) and BA (a
+    // fishing town, Minnan)
+    '谁家有灭火器？快拿到5栋3楼！锅里的油窜到吊柜上了',
+    '我的包刚被骑摩托的抢了，往菜市场方向跑了，黑衣服戴头盔',
+    '讨薪的工人爬到塔吊上去了，说不给钱就跳',
+    '我爸出海的船失联了，最后一次通话说船舱进水了',
+    '我阿母心口痛，讲袂出话，这马倒佇灶脚',
+    // "人都要…" is a figure of speech, a comma and "人躺…" is not
+    '小区门口一辆车把过马路的人撞了，人躺在地上不动',
   ])('%s → emergency', async (text) => {
     expect(detectLevel(text).level).toBe('emergency');
     const out = await c.classify(text);
@@ -493,6 +502,8 @@ describe('emergency detection (rules, whatever the model says)', () => {
     '孩子期末考试，家里简直炸了锅，作业堆成山。',
     '以前这里全是平房 冬天烧煤炉子 好多人煤汽中毒 现在住楼房好多了',
     '我家门口监控拍到凌晨有人拧我家门把手，拧了好几下才走',
+    '烟花晚会好美，满天都是烟，拍了好多照片',
+    '这天气热得要命，人都要烧起来了',
   ])('%s → not raised', (text) => {
     expect(detectLevel(text).level).toBe('routine');
   });
