@@ -48,7 +48,8 @@ const CANTONESE: [RegExp, string][] = [
   [/啲/g, '些'],
   [/嚟/g, '来'],
   [/唔/g, '不'],
-  // Minnan written in characters: 袂 (cannot), 这马 (now), 佇 (at)
+  // Southwestern 脑壳 (head); Minnan written in characters: 袂 (cannot), 这马 (now), 佇 (at)
+  [/脑壳/g, '头'],
   [/袂/g, '不'],
   [/这马|這馬/g, '现在'],
   [/佇/g, '在'],

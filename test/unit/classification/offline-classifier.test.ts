@@ -333,6 +333,16 @@ describe('emergency detection (rules, whatever the model says)', () => {
     '我阿母心口痛，讲袂出话，这马倒佇灶脚',
     // "人都要…" is a figure of speech, a comma and "人躺…" is not
     '小区门口一辆车把过马路的人撞了，人躺在地上不动',
+    // probe sets BB (a mountain county town) and BC (a big-city high-rise)
+    '电站开闸放水了，河水一下涨起来，滩上还有几个娃娃在耍',
+    '学校好多娃娃吃了午饭肚子痛又吐，已经十几个了',
+    '老街一栋木房子的墙垮了，砸到个过路的婆婆',
+    '河堤冒水了，滨河路一楼已经进水，还有几个老人没撤出来',
+    '两家为地界吵起来，一个拿锄头把另一个的脑壳打破了',
+    '一辆货车刹车失灵顺着坡坡冲下来，撞了好几辆摩托',
+    'B2消防水管爆了，水哗哗往配电间那边流，已经没过脚面',
+    '楼下那家的狗把外卖小哥咬了，小腿好几个血口子，狗主人骂完就上楼了',
+    '12楼那户装修把承重墙砸了，现在楼上楼下墙面都在裂，还听到咔咔响',
   ])('%s → emergency', async (text) => {
     expect(detectLevel(text).level).toBe('emergency');
     const out = await c.classify(text);
@@ -504,6 +514,7 @@ describe('emergency detection (rules, whatever the model says)', () => {
     '我家门口监控拍到凌晨有人拧我家门把手，拧了好几下才走',
     '烟花晚会好美，满天都是烟，拍了好多照片',
     '这天气热得要命，人都要烧起来了',
+    '对面办酒放火炮放了一早上，晚上还请唢呐队吹到半夜',
   ])('%s → not raised', (text) => {
     expect(detectLevel(text).level).toBe('routine');
   });
