@@ -103,6 +103,10 @@ export const EMERGENCY_RULES: readonly LevelRule[] = [
   // someone struck by a falling wall, a dog bite that bleeds, walls cracking and creaking now,
   // water running towards the switch room
   { re: /(?:河水|水位|江水|水)[^，。！？]{0,6}(?:一下|突然|猛地|一下子)?涨[^。]{0,20}(?:还有|有)[^，。！？]{0,4}(?:娃|孩子|小孩|人|老人)|刹车失灵[^。]{0,20}(?:冲|撞)|砸(?:到|中|伤)了?(?:个|一个|两个|几个)?[^，。！？]{0,4}(?:婆婆|老人|小孩|孩子|大爷|大妈|阿姨|行人|路人|过路的)|狗[^。]{0,10}咬(?:了|伤)[^。]{0,16}(?:血|口子)|(?:墙面?|楼板|天花板|楼)[^，。！？]{0,6}(?:都在|正在|还在|一直在)裂|水[^。]{0,12}(?:往|向|朝)[^，。！？]{0,2}(?:配电箱|电箱|配电房|配电室|配电间)/, type: 'safety_hazard' },
+  // water forced into a home or not to be stopped; a lift stuck with someone inside; someone
+  // pinned to the ground and beaten
+  { re: /冲进[^，。！？]{0,6}(?:家里|屋里|人家|家)|(?:水|漏水)[^，。！？]{0,4}(?:止不住|关不住|堵不住)|电梯[^。]{0,12}(?:卡|停|困)[^。]{0,12}(?:里面|里头)[^，。！？]{0,4}(?:有|还有)[^，。！？]{0,4}(?:人|孕妇|老人|小孩|孩子)/, type: 'safety_hazard' },
+  { re: /(?:按|摁|压)在地上[^，。！？]{0,2}(?:打|踢|揍)|(?:按|摁)着[^，。！？]{0,2}(?:打|揍)/, type: 'public_security' },
 ];
 
 // Major incidents: many households, days without supply, a building cracking, mass illness

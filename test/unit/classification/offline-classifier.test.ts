@@ -343,6 +343,11 @@ describe('emergency detection (rules, whatever the model says)', () => {
     'B2消防水管爆了，水哗哗往配电间那边流，已经没过脚面',
     '楼下那家的狗把外卖小哥咬了，小腿好几个血口子，狗主人骂完就上楼了',
     '12楼那户装修把承重墙砸了，现在楼上楼下墙面都在裂，还听到咔咔响',
+    // the emergency model once caught these, the rules now know them too
+    '水管爆了 水冲进一楼人家里了💧💧💧',
+    '停电了电梯卡在九楼和十楼中间 里面有个孕妇 打物业电话没人接',
+    '外卖小哥被一个男的按在地上打，打了好几分钟了，没人敢拉',
+    '家里水漫了 止不住 楼下也在漏',
   ])('%s → emergency', async (text) => {
     expect(detectLevel(text).level).toBe('emergency');
     const out = await c.classify(text);
