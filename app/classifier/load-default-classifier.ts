@@ -119,7 +119,7 @@ async function trainOrLoad(
   cacheDir: string | undefined,
   logger: ClassifierLogger | undefined,
 ): Promise<DefaultModels> {
-  const fp = fingerprint(JSON.stringify({ v: 6, taxonomy, examples, levelRows, options: DEFAULT_CHAT_MODEL_OPTIONS }));
+  const fp = fingerprint(JSON.stringify({ v: 7, taxonomy, examples, levelRows, options: DEFAULT_CHAT_MODEL_OPTIONS }));
   const cacheFile = cacheDir ? join(cacheDir, `jiesu-default-models-${fp}.json`) : null;
   if (cacheFile) {
     try {

@@ -1,8 +1,9 @@
 /**
  * The text the emergency rules read: the usual input-method slips in emergency words put right,
- * and written Cantonese put into the Mandarin the rules are written in. The models read the
- * Cantonese part too (`cantoneseAsMandarin`: they learnt from Mandarin examples); the slips are
- * for the rules alone, and the summary keeps the resident's own words. Pure.
+ * and written Cantonese (with a few Southwestern and Minnan words) put into the Mandarin the rules
+ * are written in. The models read the regional part too (`cantoneseAsMandarin`: they learnt from
+ * Mandarin examples); the slips are for the rules alone, and the summary keeps the resident's own
+ * words. Pure.
  */
 
 // Homophones that pinyin and voice input put in place of the emergency words ("煤汽味", "晕到了")
@@ -48,8 +49,14 @@ const CANTONESE: [RegExp, string][] = [
   [/啲/g, '些'],
   [/嚟/g, '来'],
   [/唔/g, '不'],
-  // Southwestern 脑壳 (head); Minnan written in characters: 袂 (cannot), 这马 (now), 佇 (at)
+  // Southwestern: 脑壳 (head), the passive 遭 (手机遭偷了), 莫得, 啥子, 咋个, 屋头; Minnan written in
+  // characters: 袂 (cannot), 这马 (now), 佇 (at)
   [/脑壳/g, '头'],
+  [/遭(?=[摸偷抢抓撬打骗砸咬踩撞扒])/g, '被'],
+  [/莫得/g, '没有'],
+  [/啥子/g, '什么'],
+  [/咋个/g, '怎么'],
+  [/屋头/g, '家里'],
   [/袂/g, '不'],
   [/这马|這馬/g, '现在'],
   [/佇/g, '在'],

@@ -16,6 +16,12 @@ describe('ruleText', () => {
     expect(ruleText('有㶶味')).toBe('有焦味');
   });
 
+  it('reads a few Southwestern and Minnan words and northern 木有 as Mandarin', () => {
+    expect(cantoneseAsMandarin('昨天赶场我的手机遭摸了，屋头莫得人')).toBe('昨天赶场我的手机被摸了，家里没有人');
+    expect(cantoneseAsMandarin('遭了遭了，咋个办')).toBe('遭了遭了，怎么办');
+    expect(cantoneseAsMandarin('我阿母讲袂出话，这马倒佇灶脚')).toBe('我阿母讲不出话，现在倒在灶脚');
+    expect(ruleText('一转眼木影了')).toBe('一转眼没影了');
+  });
   it('leaves Mandarin as it is, and 食 where it is not eating now', () => {
     expect(ruleText('楼道里全是烟 看不清楼梯')).toBe('楼道里全是烟 看不清楼梯');
     expect(ruleText('好几个同学食物中毒')).toBe('好几个同学食物中毒');
