@@ -103,15 +103,17 @@ export const EMERGENCY_RULES: readonly LevelRule[] = [
   // someone struck by a falling wall, a dog bite that bleeds, walls cracking and creaking now,
   // water running towards the switch room
   { re: /(?:河水|水位|江水|洪水|河里的水)[^，。！？]{0,6}(?:一下|突然|猛地|一下子)?涨[^。]{0,20}(?:还有|有)[^，。！？]{0,4}(?:娃|孩子|小孩|人|老人)|刹车失灵[^。]{0,20}(?:冲|撞)|砸(?:到|中|伤)了?(?:个|一个|两个|几个)?[^，。！？]{0,4}(?:婆婆|老人|小孩|孩子|大爷|大妈|阿姨|行人|路人|过路的)|狗[^。]{0,10}咬(?:了|伤)[^。]{0,16}(?:血|口子)|(?:墙面?|楼板|天花板|楼)[^，。！？]{0,6}(?:都在|正在|还在|一直在)裂|水[^。]{0,12}(?:往|向|朝)[^，。！？]{0,2}(?:配电箱|电箱|配电房|配电室|配电间)/, type: 'safety_hazard' },
-  // water forced into a home or not to be stopped; a lift stuck with someone inside; someone
-  // pinned to the ground and beaten
+  // water forced into a home or not to be stopped; a lift stuck with someone inside; a gang with
+  // clubs; someone pinned to the ground and beaten
   { re: /(?:水|泥水|洪水|污水)[^，。！？]{0,4}冲进[^，。！？]{0,6}(?:家里|屋里|人家|家)|(?:水漫|漫水|漏水|水)[^，。！？]{0,3}(?:止不住|堵不住)|电梯[^。]{0,12}(?:卡|停|困)[^。]{0,12}(?:里面|里头)[^，。！？]{0,4}(?:有|还有)[^，。！？]{0,4}(?:人|孕妇|老人|小孩|孩子)/, type: 'safety_hazard' },
-  { re: /(?:按|摁|压)在地上[^，。！？]{0,2}(?:打|踢|揍)|(?:按|摁)着[^，。！？]{0,2}(?:打(?!卡|针)|揍)/, type: 'public_security' },
+  { re: /(?:两伙|几伙|一伙|一帮|一群|好几个)人[^，。！？]{0,4}拿(?:着)?(?:棍子|刀|棍棒|铁棍|砖头|钢管|砍刀)|(?:按|摁|压)在地上[^，。！？]{0,2}(?:打|踢|揍)|(?:按|摁)着[^，。！？]{0,2}(?:打(?!卡|针)|揍)/, type: 'public_security' },
   // a wall bulging out and creaking; a chair brought down on someone, who has locked herself in;
   // an elder knocked down and left sitting in the road
   { re: /(?:墙|墙面|外墙)[^，。！？]{0,4}往外鼓|裂缝[^，。！？]{0,4}(?:一直|还)?在?(?:响|咔咔)/, type: 'safety_hazard' },
   { re: /(?:拿|抡|举)[^，。！？]{0,4}(?:凳子|椅子|酒瓶|瓶子)[^，。！？]{0,2}砸(?:我|她|他|人)|把自己(?:反)?锁在/, type: 'public_security' },
   { re: /被车(?:擦|撞|刮)(?:到|倒|了)[^。]{0,12}(?:坐在|躺在|倒在)[^，。！？]{0,4}(?:马路|路)(?:当中|中间|上)/, type: 'traffic_parking' },
+  // a burst main already flooding a basement or a car park, water running into a lift shaft
+  { re: /(?:主水管|总水管|自来水管|水管|主管)[^，。！？]{0,2}爆了?[^。]{0,24}(?:地下室|车库|负一楼)[^，。！？]{0,6}(?:已经)?(?:开始)?(?:进水|淹了|灌水|在灌)|(?:往|流到|流进|灌进|灌到)[^，。！？]{0,2}电梯井(?!旁边|边上|门口|外面)/, type: 'safety_hazard' },
 ];
 
 // Major incidents: many households, days without supply, a building cracking, mass illness

@@ -350,6 +350,11 @@ describe('emergency detection (rules, whatever the model says)', () => {
     '有人在楼道里烧锡箔，纸灰飘进木楼梯缝里，已经冒青烟了',
     '厨房燃气管好像漏了，一直嘶嘶响，阀门已经关了但味道还是很大，家里有老人和孩子',
     '我跟大家打听个事儿，最近谁见过对门的刘奶奶吗？她一个人住，我敲了三天门都没人应，门口的牛奶也没拿，电话也打不通',
+    // a burst main flooding a basement, water into a lift shaft (sets T, X, AV, AX; a burst main
+    // that only floods the road stays major)
+    '主水管爆了，水从路面喷出一米多高，1号楼地下室已经开始进水',
+    '负一楼的主水管爆了，水哗哗往电梯井里灌，电梯已经停了，物业的人在哪',
+    '楼下两伙人拿棍子',
     // the emergency model once caught these, the rules now know them too
     '水管爆了 水冲进一楼人家里了💧💧💧',
     '停电了电梯卡在九楼和十楼中间 里面有个孕妇 打物业电话没人接',
@@ -546,6 +551,8 @@ describe('emergency detection (rules, whatever the model says)', () => {
     '马路对面工地夜里还在打桩，连着一个礼拜了，阿拉天天吃安眠药',
     '大家看看这个视频，别的小区电梯困人了，吓死人了，咱们坐电梯也注意点',
     '坟地那边有人烧纸冒青烟',
+    '2号楼地下室污水管爆了 污水漫了一地 臭气熏天 已经流到电梯井旁边了',
+    '马路上自来水管爆了 水往上喷一米多高 路都淹了',
   ])('%s → not raised', (text) => {
     expect(detectLevel(text).level).toBe('routine');
   });
