@@ -5,7 +5,7 @@
 import type { WordSegmenter } from './segmenter.js';
 import type { TaxonomyEntry } from './types.js';
 import { withoutAddresses } from './without-addresses.js';
-import { cantoneseAsMandarin } from './rule-text.js';
+import { regionalAsMandarin } from './rule-text.js';
 import { withoutPlaceholders } from './placeholders.js';
 import { TextModel, trainTextModel, type LabelledText, type TextModelOptions, type TextModelState } from './text-model.js';
 import { ACTIONABLE_LABEL, CHATTER_LABEL, EMERGENCY_LABEL, NOT_EMERGENCY_LABEL, createOfflineClassifier, type OfflineClassifier } from './offline-classifier.js';
@@ -90,9 +90,9 @@ export function trainDefaultModels(
   levelRows: readonly LevelRow[] = [],
 ): DefaultModels {
   const codes = new Set(taxonomy.map((e) => e.code));
-  // Written Cantonese in Mandarin words and no "[图片]", as the classifier reads every message
+  // Written Cantonese (and Southwestern, Minnan) in Mandarin words and no "[图片]", as the classifier reads every message
   // (`classifySync`); an example that was only a placeholder teaches nothing then
-  const asRead = <R extends { text: string }>(r: R): R => ({ ...r, text: withoutPlaceholders(cantoneseAsMandarin(r.text)) });
+  const asRead = <R extends { text: string }>(r: R): R => ({ ...r, text: withoutPlaceholders(regionalAsMandarin(r.text)) });
   const hasText = (r: { text: string }) => r.text.trim().length > 0;
   const actionable = examples.filter((r) => codes.has(r.label)).map(asRead).filter(hasText);
   const chatter = examples.filter((r) => r.label === CHATTER_LABEL).map(asRead).filter(hasText);

@@ -4,7 +4,7 @@
  */
 import type { Classification, Classifier, TaxonomyEntry } from './types.js';
 import { TextModel } from './text-model.js';
-import { cantoneseAsMandarin } from './rule-text.js';
+import { regionalAsMandarin } from './rule-text.js';
 import { withoutPlaceholders } from './placeholders.js';
 import { withoutAddresses } from './without-addresses.js';
 import { asksForAction, detectLevel, isRepost, extractLocation, isTrivialChatter, stripSymbols, summarize, type LevelDetection } from './rules.js';
@@ -140,10 +140,10 @@ export function createOfflineClassifier(opts: OfflineClassifierOptions): Offline
   const classifySync = (text: string): Classification => {
     try {
       const original = typeof text === 'string' ? text.slice(0, 5000) : '';
-      // Simplified script, and written Cantonese in the Mandarin words the models learnt from (on
+      // Simplified script, and written Cantonese (a few Southwestern and Minnan words too) in the Mandarin words the models learnt from (on
       // probe set AK, Cantonese and Traditional: type 0.707 -> 0.779, triage 0.910 -> 0.930; four
       // Cantonese chatter lines elsewhere now opened); without "[图片]" and the like
-      const t = withoutPlaceholders(cantoneseAsMandarin(opts.normalizeScript ? opts.normalizeScript(original) : original));
+      const t = withoutPlaceholders(regionalAsMandarin(opts.normalizeScript ? opts.normalizeScript(original) : original));
       const trivial = isTrivialChatter(t);
       const lvl = levelOf(t, trivial);
       let pAct: number;

@@ -1,7 +1,7 @@
 /**
  * The text the emergency rules read: the usual input-method slips in emergency words put right,
  * and written Cantonese (with a few Southwestern and Minnan words) put into the Mandarin the rules
- * are written in. The models read the regional part too (`cantoneseAsMandarin`: they learnt from
+ * are written in. The models read the regional part too (`regionalAsMandarin`: they learnt from
  * Mandarin examples); the slips are for the rules alone, and the summary keeps the resident's own
  * words. Pure.
  */
@@ -21,7 +21,7 @@ const TYPOS: [RegExp, string][] = [
 // Written Cantonese, and a little Minnan (after OpenCC has made it Simplified, though both scripts are listed where
 // cheap): the emergency words first ("唔郁" before "唔" becomes "不"), then the function words.
 // "爬紧水喉" is "正在爬水管": the progressive 紧 of a few verbs of action becomes 正在.
-const CANTONESE: [RegExp, string][] = [
+const REGIONAL: [RegExp, string][] = [
   [/而家/g, '现在'],
   [/仲[喺系]度/g, '还在'],
   [/唔[郁動动]/g, '不动'],
@@ -68,12 +68,12 @@ function applyAll(t: string, table: [RegExp, string][]): string {
   return out;
 }
 
-/** Written Cantonese in Mandarin words (the CANTONESE table alone). */
-export function cantoneseAsMandarin(text: string): string {
-  return applyAll(text, CANTONESE);
+/** Written Cantonese, Southwestern and Minnan words in Mandarin (the REGIONAL table alone). */
+export function regionalAsMandarin(text: string): string {
+  return applyAll(text, REGIONAL);
 }
 
 /** `text` as the emergency rules read it: NFKC, slips put right, Cantonese in Mandarin. */
 export function ruleText(text: string): string {
-  return applyAll(applyAll(text.normalize('NFKC'), TYPOS), CANTONESE);
+  return applyAll(applyAll(text.normalize('NFKC'), TYPOS), REGIONAL);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cantoneseAsMandarin, ruleText } from '../../../core/classification/rule-text.js';
+import { regionalAsMandarin, ruleText } from '../../../core/classification/rule-text.js';
 
 describe('ruleText', () => {
   it('puts the usual input-method slips in emergency words right', () => {
@@ -17,9 +17,9 @@ describe('ruleText', () => {
   });
 
   it('reads a few Southwestern and Minnan words and northern 木有 as Mandarin', () => {
-    expect(cantoneseAsMandarin('昨天赶场我的手机遭摸了，屋头莫得人')).toBe('昨天赶场我的手机被摸了，家里没有人');
-    expect(cantoneseAsMandarin('遭了遭了，咋个办')).toBe('遭了遭了，怎么办');
-    expect(cantoneseAsMandarin('我阿母讲袂出话，这马倒佇灶脚')).toBe('我阿母讲不出话，现在倒在灶脚');
+    expect(regionalAsMandarin('昨天赶场我的手机遭摸了，屋头莫得人')).toBe('昨天赶场我的手机被摸了，家里没有人');
+    expect(regionalAsMandarin('遭了遭了，咋个办')).toBe('遭了遭了，怎么办');
+    expect(regionalAsMandarin('我阿母讲袂出话，这马倒佇灶脚')).toBe('我阿母讲不出话，现在倒在灶脚');
     expect(ruleText('一转眼木影了')).toBe('一转眼没影了');
   });
   it('leaves Mandarin as it is, and 食 where it is not eating now', () => {
@@ -31,8 +31,8 @@ describe('ruleText', () => {
     expect(ruleText('１２栋着火了，快！')).toBe('12栋着火了,快!');
   });
 
-  it('cantoneseAsMandarin maps only the Cantonese, without NFKC, and leaves 不打紧 alone', () => {
-    expect(cantoneseAsMandarin('楼下啲垃圾成个礼拜冇人收，好臭')).toBe('楼下些垃圾成个礼拜没人收，好臭');
-    expect(cantoneseAsMandarin('不打紧，明天再说')).toBe('不打紧，明天再说');
+  it('regionalAsMandarin maps only the Cantonese, without NFKC, and leaves 不打紧 alone', () => {
+    expect(regionalAsMandarin('楼下啲垃圾成个礼拜冇人收，好臭')).toBe('楼下些垃圾成个礼拜没人收，好臭');
+    expect(regionalAsMandarin('不打紧，明天再说')).toBe('不打紧，明天再说');
   });
 });
