@@ -617,6 +617,27 @@ describe('emergency detection (rules, whatever the model says)', () => {
     // three characters the rules do not know: the model alone once raised the first
     for (const text of ['来不来', '在哪儿', '又来了']) expect((await c.classify(text)).level).not.toBe('emergency');
   });
+  it.each([
+    // the kinds whose type writers agree on (54 probe sets, 2,195 emergencies)
+    ['孩子不见了 5岁 黄衣服 游乐场丢的', 'public_security'],
+    ['我家孩子放学到现在没回来，八岁，穿红棉袄，有人看见没', 'public_security'],
+    ['我爸有老年痴呆，早上出门到现在还没回来，穿灰色外套', 'welfare_service'],
+    ['门口有人被车撞了 躺地上不动', 'traffic_parking'],
+    ['天台边上坐着个人，腿都悬空了，好像在哭', 'welfare_service'],
+    ['楼下打起来了 有人头破了 还在打', 'public_security'],
+    ['刚才楼上掉下来一个花盆，砸在一个路过的阿姨头上，头上在流血，人坐在地上', 'safety_hazard'],
+    ['3栋着火了，有人晕倒在楼道里', 'safety_hazard'],
+  ])('an emergency suggests the type most writers file its kind under: "%s" → %s', (text, type) => {
+    const d = detectLevel(text);
+    expect(d.level).toBe('emergency');
+    expect(d.suggestedType).toBe(type);
+  });
+  it('a lock forced or a lift stuck with someone in it now is an emergency; the same told afterwards is not', () => {
+    expect(detectLevel('有人撬隔壁门 我在猫眼看着呢').level).toBe('emergency');
+    expect(detectLevel('救命 卡在电梯里了 停在两层中间').level).toBe('emergency');
+    expect(detectLevel('昨天有人撬隔壁门，小偷跑了').level).not.toBe('emergency');
+    expect(detectLevel('有人撬隔壁的门吗？听到响声').level).not.toBe('emergency');
+  });
   it('recognises major incidents', () => {
     expect(detectLevel('整个小区停电一天了').level).toBe('major');
     expect(detectLevel('我们这片停水一整天了，也没提前通知').level).toBe('major');
