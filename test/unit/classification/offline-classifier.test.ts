@@ -374,6 +374,12 @@ describe('emergency detection (rules, whatever the model says)', () => {
     '转发居民语音：她男人喝醉了拿着刀说要跟她同归于尽，她现在躲在厕所里',
     '🔥🔥🔥11栋B座！！！',
     '工地那边挡土墙塌了，听说有工人被埋在下面',
+    // probe sets BN–BQ
+    '堤围有一段在渗水冒泡，水位还在往上涨',
+    '河堤漫顶了，水正往六巷灌',
+    '隔离阿叔三日冇出门，门口传出臭味，屋企只狗吠咗成晚',
+    '好大一阵胶味，又有啲焦味，唔知边度嚟',
+    '租房的两兄弟为钱吵到动刀了，快来人',
   ])('%s → emergency', async (text) => {
     expect(detectLevel(text).level).toBe('emergency');
     const out = await c.classify(text);
@@ -593,6 +599,13 @@ describe('emergency detection (rules, whatever the model says)', () => {
     '听说隔壁小区着火了',
     '听说人民路那边着火了，不是我们这边，大家不用担心',
     '转发：消防演练通知，明天下午3点',
+    // probe sets BN–BQ
+    '有冇人见到一只橘色猫仔？戴住红色颈圈，喺河堤附近走失嘅，见到请话我知，多谢',
+    '河堤有一段护栏断了，晚上散步的人容易掉下去',
+    '天台有人养鸡鸭，粪水顺着落水管流下来，整栋楼都臭',
+    '今日又有人从楼上扔玻璃瓶落嚟，差啲砸中细路仔',
+    '晚上化工厂那边排黑烟 天天这样 有没有人管',
+    '老板催货催得我想跳楼 开玩笑的 别当真哈',
   ])('%s → not raised', (text) => {
     expect(detectLevel(text).level).toBe('routine');
   });
