@@ -380,6 +380,7 @@ describe('emergency detection (rules, whatever the model says)', () => {
     '隔离阿叔三日冇出门，门口传出臭味，屋企只狗吠咗成晚',
     '好大一阵胶味，又有啲焦味，唔知边度嚟',
     '租房的两兄弟为钱吵到动刀了，快来人',
+    '消防车进不来，谁的黑色SUV堵在消防通道上，赶紧挪车！',
   ])('%s → emergency', async (text) => {
     expect(detectLevel(text).level).toBe('emergency');
     const out = await c.classify(text);
@@ -606,6 +607,9 @@ describe('emergency detection (rules, whatever the model says)', () => {
     '今日又有人从楼上扔玻璃瓶落嚟，差啲砸中细路仔',
     '晚上化工厂那边排黑烟 天天这样 有没有人管',
     '老板催货催得我想跳楼 开玩笑的 别当真哈',
+    '学校安全课教孩子遇到火灾要弯腰捂鼻，家长们在家可以再练练',
+    '楼上大哥的厨艺简直爆炸，整个楼道都是红烧肉香味',
+    '消防通道老是被堵，万一着火消防车进不来怎么办',
   ])('%s → not raised', (text) => {
     expect(detectLevel(text).level).toBe('routine');
   });
