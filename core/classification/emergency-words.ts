@@ -41,8 +41,8 @@ export const EMERGENCY_RULES: readonly LevelRule[] = [
   { re: /(?:砸|撬)[^，。！？]{0,4}车(?:窗|门)[^。]{0,16}(?:现在|还在|正在)|(?:现在|还在|正在)[^，。！？]{0,6}(?:砸|撬)[^，。！？]{0,4}车(?:窗|门)|汽油[^。]{0,12}(?:点火|点着|烧|要点|点了)|(?:泼|浇|洒)[^，。！？]{0,3}(?:汽油|柴油)|(?:要|说要|扬言)[^，。！？]{0,4}点火|推搡[^。]{0,20}(?:现在|还在)|(?:现在|还在)[^。]{0,10}推搡/, type: 'public_security' },
   // an open lift shaft; scaffolding, a crane or a house come down
   { re: /(?:脚手架|塔吊|房子|楼房|棚子|吊顶|天花板)(?:突然|整个)?(?:塌了|倒了|垮了|塌下来)|阳台[^，。！？]{0,4}(?:塌了|塌下来|掉下来)|(?:轿厢不在|电梯井)[^。]{0,24}(?:开着|踩空|掉下去|掉进去)|电梯门开着[^。]{0,10}轿厢不在|没有?轿厢/, type: 'safety_hazard' },
-  // a child hours late, a search for a missing person, a snake where children play, a farewell
-  // with pills or silence
+  // a search for a missing elder, a snake where children play, a farewell with pills or silence
+  // (a child hours late is with the missing children, above)
   { re: /有没有人看到[^。]{0,12}(?:老人|老太太|老头|老爷子)|蛇[^。]{0,20}(?:小孩|孩子)[^。]{0,8}(?:还在|在玩|旁边)|(?:这辈子太累|不想活了|活着没意思|活不下去了?|再见了)[^。]{0,40}(?:药瓶|药片|电话(?:也)?不接|联系不上|不回)|(?:药瓶|药片)[^。]{0,40}(?:这辈子太累|不想活|活着没意思|活不下去)/, type: 'welfare_service' },
   // a small child alone by the traffic, or lost and crying for its parents
   { re: /(?:娃|孩子|小孩|小朋友|宝宝|小女孩|小男孩)[^。！？]{0,12}(?:自己|一个人|没大人|没人管|没人看着)[^。！？]{0,10}(?:马路|路中间|车道|公路|大路|路上)|(?:娃|孩子|小孩|小朋友|宝宝|小女孩|小男孩)[^，。！？]{0,6}哭着?(?:找|喊|叫)(?:妈妈|爸爸|妈|爸)/, type: 'welfare_service' },
