@@ -381,6 +381,14 @@ describe('emergency detection (rules, whatever the model says)', () => {
     '好大一阵胶味，又有啲焦味，唔知边度嚟',
     '租房的两兄弟为钱吵到动刀了，快来人',
     '消防车进不来，谁的黑色SUV堵在消防通道上，赶紧挪车！',
+    // probe sets BR–BU
+    '楼顶大广告牌让风刮得耷拉下来一半，底下是等公交的人',
+    '坑塘冰上有俩孩子，冰裂了，一个已经掉下去了',
+    '路口送外卖的让渣土车刮倒了，腿压在车轱辘底下',
+    'Lift in Building 2 stuck, someone inside shouting, the alarm button does nothing.',
+    '我家孩子8岁，九点出去扔垃圾到现在没回来，小区找遍了',
+    '涨水了，河边那几户还没撤出来，水到膝盖了',
+    '插座冒火苗了',
   ])('%s → emergency', async (text) => {
     expect(detectLevel(text).level).toBe('emergency');
     const out = await c.classify(text);
@@ -611,6 +619,12 @@ describe('emergency detection (rules, whatever the model says)', () => {
     '学校安全课教孩子遇到火灾要弯腰捂鼻，家长们在家可以再练练',
     '楼上大哥的厨艺简直爆炸，整个楼道都是红烧肉香味',
     '消防通道老是被堵，万一着火消防车进不来怎么办',
+    // probe sets BR–BU
+    '昨黑隔壁两口子打架砸东西，今儿早上没动静了，想请社区去说和说和',
+    '刚才群里有人问的“煤气味”是我家炖汤烧干了，锅已经废了，不好意思吓到大家',
+    '燃气压力这几天特别低，做饭火苗只有一点点，整栋楼都这样',
+    '炸了炸了，我的基金又炸了',
+    '前天晚上烧起来的那个垃圾桶，烧黑了一直没人换，味道好难闻',
   ])('%s → not raised', (text) => {
     expect(detectLevel(text).level).toBe('routine');
   });
